@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages truceline needs to build, run and test, and only those missing.
+# Idempotent: a second run installs nothing and makes no network call.
+set -euo pipefail
+
+# Build and run: compiler, CMake, and the libraries linked into libtruceline.
+BUILD_PKGS=(
+  g++ cmake make pkg-config
+  libgeos-dev libproj-dev libgeographiclib-dev
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Data regeneration only (scripts/regen-data.sh); `make run` and the tests use the committed layers.
+DATA_PKGS=(gmt gmt-gshhg-full nodejs npm python3 python3-shapely)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--data" ]]; then want+=("${DATA_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,17 @@
+#pragma once
+// Each subcommand registers itself on the CLI11 app; main() runs the one chosen.
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace truceline::cli {
+
+// A subcommand's body; runs after parsing. Returns the exit code.
+using Action = std::function<int()>;
+
+void add_plan_commands(CLI::App& app, Action& action);
+void add_classify_command(CLI::App& app, Action& action);
+
+// Writes one warning line to stderr.
+void warn_line(const std::string& w);
+
+}  // namespace truceline::cli

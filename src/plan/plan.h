@@ -1,0 +1,78 @@
+#pragma once
+// A ceasefire plan as declared in its TOML file (docs/plan-format.md). Parsing checks every key
+// and value and resolves layer paths against the plan's folder; it reads no layer.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/geos.h"
+
+namespace truceline::plan {
+
+struct Party {
+  std::string id, name, lead, colour;
+  std::string role;  // "party", "contingent" or "mission"
+};
+
+// A named area built from layers, regions or other shapes. Exactly one source is set.
+struct ShapeDef {
+  std::string id;
+  std::string layer;                               // polygon GeoJSON file
+  std::vector<std::string> regions;                // region ids of the area layer
+  std::vector<std::vector<geo::LonLat>> polygon;   // inline rings, [lon, lat]
+  std::vector<std::string> union_of;               // other shapes
+};
+
+struct LineOfContact {
+  std::string boundary_of;  // shape whose boundary inside the area is the line
+  std::string layer;        // or a line given directly (GeoJSON LineString/MultiLineString)
+  double tolerance_m = 3000;
+  double min_piece_m = 5000;
+  std::string inside = "inside";    // name of the side within `boundary_of` (or left of a given line)
+  std::string outside = "outside";  // name of the other side
+};
+
+struct Dmz {
+  double inside_m = 0, outside_m = 0;
+};
+
+struct Divide {
+  std::string layer;            // GeoJSON line crossing the area
+  std::string left = "left";    // side on the left when following the line, as a river's left bank
+  std::string right = "right";
+};
+
+struct ZoneDef {
+  std::string id, name, kind, responsible, colour;
+  std::vector<std::string> within;  // intersection of these shapes; empty = the whole area
+};
+
+// Weapons of a class stay this far from the line of contact on each side.
+struct Withdrawal {
+  std::string weapon_class, label;
+  double inside_m = 0, outside_m = 0;
+};
+
+struct Plan {
+  std::string path;  // the TOML file
+  std::string name, date, description, source;
+  std::string area_layer;
+  std::vector<std::string> area_regions;
+  std::string settlements_layer;
+  std::vector<Party> parties;
+  std::vector<ShapeDef> shapes;
+  LineOfContact line;
+  std::optional<Dmz> dmz;
+  std::optional<Divide> divide;
+  std::vector<ZoneDef> zones;  // in precedence order: each takes what earlier zones left
+  std::vector<Withdrawal> withdrawals;
+
+  const Party* party(const std::string& id) const;
+};
+
+// Parses and checks a plan file. Throws InputError naming the file, the line and the key.
+Plan parse_plan(const std::string& path);
+// Same, from text; `path` names it in errors and anchors relative layer paths.
+Plan parse_plan_text(const std::string& text, const std::string& path);
+
+}  // namespace truceline::plan

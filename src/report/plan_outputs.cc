@@ -1,0 +1,120 @@
+#include "report/plan_outputs.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "io/geojson.h"
+
+namespace truceline::report {
+
+using nlohmann::json;
+
+namespace {
+double round_to(double v, int decimals) {
+  const double s = std::pow(10.0, decimals);
+  return std::round(v * s) / s;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// 1234567 → "1,234,567"
+std::string grouped(long long v) {
+  std::string s = std::to_string(v < 0 ? -v : v), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
+
+std::string pad(const std::string& s, size_t w, bool right = false) {
+  // Width in code points, so that Cyrillic or accented names line up.
+  size_t cps = 0;
+  for (unsigned char c : s) cps += (c & 0xC0) != 0x80;
+  if (cps >= w) return s;
+  return right ? std::string(w - cps, ' ') + s : s + std::string(w - cps, ' ');
+}
+}  // namespace
+
+std::vector<const plan::Settlement*> largest_settlements(const plan::ZoneMap& map, int zone, size_t n) {
+  std::vector<const plan::Settlement*> out;
+  for (const auto& s : map.settlements) {  // already largest first
+    if (out.size() >= n) break;
+    if (s.zone == zone) out.push_back(&s);
+  }
+  return out;
+}
+
+json zones_geojson(const plan::ZoneMap& map) {
+  std::vector<std::pair<json, const geo::Geom*>> feats;
+  for (const auto& z : map.zones)
+    feats.emplace_back(json{{"id", z.id}, {"name", z.name}, {"kind", z.kind}, {"responsible", z.responsible},
+                            {"colour", z.colour}, {"area_km2", round_to(z.area_km2, 3)}, {"population", z.population}},
+                       &z.geom);
+  return io::feature_collection(feats);
+}
+
+json lines_geojson(const plan::ZoneMap& map) {
+  std::vector<std::pair<json, const geo::Geom*>> feats;
+  for (const auto& l : map.lines) {
+    json p{{"kind", l.kind}, {"name", l.name}, {"length_km", round_to(l.length_km, 3)}};
+    if (!l.side.empty()) p["side"] = l.side;
+    if (!l.weapon_class.empty()) p["weapon_class"] = l.weapon_class;
+    if (l.offset_km > 0) p["offset_km"] = l.offset_km;
+    feats.emplace_back(std::move(p), &l.geom);
+  }
+  return io::feature_collection(feats);
+}
+
+json summary_json(const plan::ZoneMap& map) {
+  json s{{"plan", {{"name", map.plan.name}, {"date", map.plan.date}, {"file", map.plan.path}}},
+         {"area_km2", round_to(map.area_km2, 3)},
+         {"zones", json::array()},
+         {"lines", json::array()},
+         {"shapes_km2", json::object()},
+         {"warnings", map.warnings}};
+  double zone_sum = 0;
+  for (size_t i = 0; i < map.zones.size(); ++i) {
+    const auto& z = map.zones[i];
+    zone_sum += z.area_km2;
+    json largest = json::array();
+    for (const auto* st : largest_settlements(map, static_cast<int>(i), 5))
+      largest.push_back({{"name", st->name}, {"population", st->population}, {"lat", st->pos.lat}, {"lon", st->pos.lon}});
+    s["zones"].push_back({{"id", z.id}, {"name", z.name}, {"kind", z.kind}, {"responsible", z.responsible},
+                          {"area_km2", round_to(z.area_km2, 3)}, {"population", z.population}, {"largest", largest}});
+  }
+  s["zones_area_km2"] = round_to(zone_sum, 3);
+  for (const auto& l : map.lines) {
+    json e{{"kind", l.kind}, {"name", l.name}, {"length_km", round_to(l.length_km, 3)}};
+    if (!l.weapon_class.empty()) e["weapon_class"] = l.weapon_class;
+    s["lines"].push_back(e);
+  }
+  for (const auto& [name, a] : map.shape_area_km2) s["shapes_km2"][name] = round_to(a, 3);
+  return s;
+}
+
+std::string zone_table(const plan::ZoneMap& map) {
+  std::string out = map.plan.name + (map.plan.date.empty() ? "" : " (" + map.plan.date + ")") + "\n\n";
+  out += pad("zone", 16) + pad("kind", 10) + pad("responsible", 13) + pad("area km²", 12, true) +
+         pad("population", 13, true) + "  largest settlements\n";
+  long long pop_total = 0;
+  for (size_t i = 0; i < map.zones.size(); ++i) {
+    const auto& z = map.zones[i];
+    std::string places;
+    for (const auto* st : largest_settlements(map, static_cast<int>(i), 3))
+      places += (places.empty() ? "" : ", ") + st->name;
+    out += pad(z.id, 16) + pad(z.kind, 10) + pad(z.responsible.empty() ? "-" : z.responsible, 13) +
+           pad(grouped(std::llround(z.area_km2)), 12, true) + pad(grouped(z.population), 13, true) + "  " + places + "\n";
+    pop_total += z.population;
+  }
+  out += pad("total", 39) + pad(grouped(std::llround(map.area_km2)), 12, true) + pad(grouped(pop_total), 13, true) + "\n\n";
+  for (const auto& [name, a] : map.shape_area_km2) out += "area " + name + ": " + grouped(std::llround(a)) + " km²\n";
+  for (const auto& l : map.lines) out += l.name + ": " + fmt("%.1f", l.length_km) + " km\n";
+  return out;
+}
+
+}  // namespace truceline::report

@@ -1,0 +1,22 @@
+#pragma once
+// What `truceline plan compile` writes: zones.geojson, lines.geojson, summary.json, the zone table.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "plan/zone_map.h"
+
+namespace truceline::report {
+
+// One feature per zone: id, name, kind, responsible, colour, area_km2, population.
+nlohmann::json zones_geojson(const plan::ZoneMap& map);
+// One feature per line: kind, name, side, weapon_class, offset_km, length_km.
+nlohmann::json lines_geojson(const plan::ZoneMap& map);
+// Plan, totals, zones (with their largest settlements), lines, warnings.
+nlohmann::json summary_json(const plan::ZoneMap& map);
+// The table printed by `plan compile`: zone, kind, responsible, area, population, largest places.
+std::string zone_table(const plan::ZoneMap& map);
+
+// The `n` largest settlements of zone `zone`.
+std::vector<const plan::Settlement*> largest_settlements(const plan::ZoneMap& map, int zone, size_t n);
+
+}  // namespace truceline::report
