@@ -14,7 +14,14 @@ BUILD_PKGS=(
 DATA_PKGS=(gmt gmt-gshhg-full nodejs npm python3 python3-shapely)
 
 want=("${BUILD_PKGS[@]}")
-if [[ "${1:-}" == "--data" ]]; then want+=("${DATA_PKGS[@]}"); fi
+if [[ "${1:-}" == "--data" ]]; then
+  for p in "${DATA_PKGS[@]}"; do
+    # A Node.js build that ships its own npm conflicts with Debian's npm package: keep the one there.
+    if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
+    if [[ "$p" == nodejs ]] && command -v node >/dev/null; then continue; fi
+    want+=("$p")
+  done
+fi
 
 missing=()
 for p in "${want[@]}"; do
