@@ -1,0 +1,52 @@
+#pragma once
+// Runs the built CLI in a shell and captures its exit code, stdout and stderr.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "support.h"
+
+namespace truceline::testing {
+
+struct RunResult {
+  int code = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs `truceline ARGS` from the source root; stderr goes to a file beside `scratch`.
+inline RunResult run_cli(const std::string& args, const std::filesystem::path& scratch) {
+  std::filesystem::create_directories(scratch);
+  const auto err_path = scratch / "stderr.txt";
+  const std::string cmd = "cd '" + root().string() + "' && '" + binary() + "' " + args + " 2>'" + err_path.string() + "'";
+  RunResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = slurp(err_path);
+  return r;
+}
+
+// A fresh scratch directory under the system temporary folder.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  auto d = std::filesystem::temp_directory_path() / ("truceline-test-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+}  // namespace truceline::testing
