@@ -28,7 +28,7 @@ struct LineLength {
 
 struct Comparison {
   std::string a_name, b_name;
-  std::vector<Transfer> transfers;              // largest area first; pairs with different kinds only
+  std::vector<Transfer> transfers;              // largest area first; pairs whose kind or responsible differ
   std::vector<SettlementChange> settlements;    // largest population first
   std::vector<LineLength> lines;
   double a_area_km2 = 0, b_area_km2 = 0;

@@ -9,7 +9,7 @@
 namespace truceline::report {
 
 struct SvgMapOptions {
-  int width_px = 1200;           // DEFAULT: 1200; the height follows the area's shape
+  int width_px = 1200;  // DEFAULT: 1200; REQUIRES: >= 200. The height follows the area's shape (at most 2x the width)
   long label_min_population = 200'000;  // DEFAULT: settlements of 200,000 or more are labelled
 };
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <map>
 
-#include "../support.h"
+#include "support.h"
 
 namespace truceline::plan {
 namespace {
@@ -64,7 +64,9 @@ TEST(Compare, SettlementsAreLargestFirstAndSumToTheTransfers) {
   ASSERT_FALSE(c.settlements.empty());
   long moved = 0, transferred = 0;
   for (size_t i = 0; i < c.settlements.size(); ++i) {
-    if (i > 0) EXPECT_GE(c.settlements[i - 1].population, c.settlements[i].population);
+    if (i > 0) {
+      EXPECT_GE(c.settlements[i - 1].population, c.settlements[i].population);
+    }
     EXPECT_NE(c.settlements[i].from_zone, c.settlements[i].to_zone) << c.settlements[i].name;
     moved += c.settlements[i].population;
   }
@@ -136,7 +138,9 @@ TEST(Compare, TransfersAreLargestFirstBetweenDifferentHands) {
   ASSERT_FALSE(c.transfers.empty());
   for (size_t i = 0; i < c.transfers.size(); ++i) {
     const Transfer& t = c.transfers[i];
-    if (i > 0) EXPECT_GE(c.transfers[i - 1].area_km2, t.area_km2);
+    if (i > 0) {
+      EXPECT_GE(c.transfers[i - 1].area_km2, t.area_km2);
+    }
     EXPECT_TRUE(t.area_km2 >= 0.01 || t.population > 0) << t.from_zone << " → " << t.to_zone;
     EXPECT_NE(t.from_zone, t.to_zone);
   }
