@@ -1,5 +1,81 @@
-// placeholder, replaced by the real classify command
+// `truceline classify PLAN IN.csv -o OUT.csv`: the zone of every row of a CSV file.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
 #include "cli/commands.h"
+#include "geo/errors.h"
+#include "index/classify.h"
+#include "plan/compiler.h"
+
 namespace truceline::cli {
-void add_classify_command(CLI::App&, Action&) {}
+namespace {
+namespace fs = std::filesystem;
+
+// The output streams straight to a temporary file beside the target, renamed into place at the
+// end: a refused or failed run leaves the previous file or nothing, never a partial one.
+index::ClassifyStats classify_to_file(std::istream& in, const fs::path& target, const plan::ZoneMap& map,
+                                      const index::ClassifyOptions& opt) {
+  const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  const fs::path tmp = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()));
+  try {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(target.string(), "cannot write the file", "check the directory exists and is writable");
+    const index::ClassifyStats stats = index::classify_stream(in, out, map, opt);
+    out.close();
+    if (!out) throw InputError(target.string(), "cannot write the file", "check the disk space");
+    fs::rename(tmp, target);
+    return stats;
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+void report_errors(const index::ClassifyStats& stats) {
+  if (stats.error_rows == 0) return;
+  std::cerr << "truceline: " << stats.error_rows << (stats.error_rows == 1 ? " row" : " rows")
+            << " with errors (first: " << stats.first_error << ")\n";
+}
+
+int classify_command(const std::string& plan_path, const std::string& in_path, const std::string& out_path) {
+  // Nothing has been read or written yet; unsynchronised streams make stdin/stdout as fast as files.
+  std::ios::sync_with_stdio(false);
+  std::ifstream file;
+  if (in_path != "-") {
+    file.open(in_path, std::ios::binary);
+    if (!file) throw InputError(in_path, "cannot open the file", "check the path");
+  }
+  std::istream& in = in_path == "-" ? std::cin : file;
+  const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
+
+  index::ClassifyOptions opt;
+  opt.name = in_path == "-" ? "stdin" : in_path;
+  const index::ClassifyStats stats =
+      out_path == "-" ? index::classify_stream(in, std::cout, map, opt) : classify_to_file(in, out_path, map, opt);
+  if (out_path == "-" && !std::cout.flush())
+    throw InputError("stdout", "writing failed", "check where the output goes");
+  report_errors(stats);
+  return 0;
+}
+
+}  // namespace
+
+void add_classify_command(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("classify", "zone, responsible party and distance to the line of contact of each CSV row");
+  static std::string plan_path, in_path, out_path = "-";
+  cmd->add_option("PLAN", plan_path, "plan file (TOML)")->required();
+  cmd->add_option("IN", in_path, "CSV with a header naming lat and lon (or latitude/longitude) or mgrs; - for stdin")
+      ->required();
+  cmd->add_option("-o,--out", out_path, "output CSV, written only when complete; - for stdout")->capture_default_str();
+  cmd->footer(
+      "Appends zone, zone_kind, responsible, dist_loc_km (geodesic, to the line of contact) and error to every row.\n"
+      "Rows whose coordinates cannot be read get a message in `error`; their count goes to stderr and the exit\n"
+      "code stays 0. A header without coordinate columns, or lat/lon that look swapped, stops the run (exit 2).");
+  cmd->callback([&action] { action = [] { return classify_command(plan_path, in_path, out_path); }; });
+}
+
 }  // namespace truceline::cli

@@ -1,40 +1,33 @@
 #pragma once
-// Point → zone of a compiled plan, and distance to its line of contact.
+// Point → zone of a compiled plan, and geodesic distance to its line of contact: the one place
+// every part of truceline classifies points through.
 //
-// Zone: the first zone, in precedence order, whose polygons cover the point (GEOS prepared
-// geometries behind a bounding-box test), so a point on a shared edge goes to the zone that
-// precedes. Distance: index::LineIndex over the line of contact, geodesic on WGS84, under 1 mm
-// from the exact value.
+// Zone: index::ZoneGrid, the same zone as GEOS prepared-geometry containment for every point
+// further than 1e-9 degrees from a zone boundary. Distance: index::LineIndex over the line of
+// contact, within 1 mm of the exact geodesic distance.
 //
-// Thread safety: a Locator holds GEOS prepared geometries, which are not thread-safe; give each
-// thread its own Locator (construction copies what it needs from the ZoneMap).
-#include <memory>
-#include <vector>
-
+// Thread safety: immutable after construction; share one Locator between threads.
 #include "geo/geos.h"
 #include "index/line_index.h"
+#include "index/zone_grid.h"
 #include "plan/zone_map.h"
 
 namespace truceline::index {
 
 class Locator {
  public:
-  explicit Locator(const plan::ZoneMap& map);
-  ~Locator();
+  explicit Locator(const plan::ZoneMap& map, const ZoneGridOptions& opt = {});
 
   // Index of the zone holding p in map.zones, or -1 when p is in no zone (outside the area).
-  int zone_of(geo::LonLat p) const;
-  // Geodesic distance in metres from p to the line of contact.
+  int zone_of(geo::LonLat p) const { return grid_.zone_of(p.lon, p.lat); }
+  // Geodesic distance in metres from p to the line of contact (+inf when the plan has none).
   double distance_to_line_m(geo::LonLat p) const { return loc_.distance_m(p); }
 
+  const ZoneGrid& grid() const { return grid_; }
+  const LineIndex& line_index() const { return loc_; }
+
  private:
-  struct ZoneShape {
-    double xmin, ymin, xmax, ymax;
-    geo::Geom geom;
-    std::unique_ptr<geo::Prepared> prepared;
-  };
-  std::unique_ptr<geo::Context> ctx_;
-  std::vector<ZoneShape> zones_;
+  ZoneGrid grid_;
   LineIndex loc_;
 };
 

@@ -1,0 +1,65 @@
+#pragma once
+// Classify the points of a CSV file against a compiled plan: which zone, who is responsible,
+// and how far from the line of contact.
+//
+// Input: a CSV (RFC 4180) with a header naming either `lat` and `lon` (or `latitude` and
+// `longitude`, as ACLED exports them; any letter case) or `mgrs`. When both are present the
+// lat/lon columns are used.
+// Output: every input column unchanged (quoted only where RFC 4180 requires), then
+//   zone         id of the zone holding the point, or "outside"
+//   zone_kind    the zone's kind, or "outside"
+//   responsible  the zone's responsible party (empty outside)
+//   dist_loc_km  geodesic WGS84 distance to the line of contact in km, 3 decimals (metres);
+//                given for points outside the area too
+//   error        why the row could not be placed; the four fields above are then empty
+//
+// Whole-file failures throw InputError before anything is written: a header without coordinate
+// columns, and lat/lon columns that look swapped (see ClassifyOptions::swap_sample). Row failures
+// (not a number, out of range, missing field, bad MGRS, a lone swapped-looking row) go to the row's
+// `error` field and are counted in ClassifyStats; the run goes on.
+//
+// Memory: constant in the input's size; it grows with ClassifyOptions::chunk_rows.
+// Thread safety: classify_stream() may run concurrently on different streams; each call builds
+// one Locator per worker thread.
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "plan/zone_map.h"
+
+namespace truceline::index {
+
+struct ClassifyOptions {
+  // Name of the input in messages ("events.csv:17: lat 'abc' is not a number").
+  // DEFAULT: "input"
+  std::string name = "input";
+  // Rows read, classified and written per round; peak memory is a few times a chunk's text.
+  // DEFAULT: 65,536. REQUIRES: > 0
+  size_t chunk_rows = 65536;
+  // Worker threads; 0 means std::thread::hardware_concurrency().
+  // DEFAULT: 0
+  unsigned threads = 0;
+  // The swapped-columns check looks at the first `swap_sample` rows whose lat and lon parse as
+  // numbers, among the first max(chunk_rows, swap_sample) rows. When more than half of them fall
+  // outside the plan's area but inside it with lat and lon exchanged, the file is refused.
+  // 0 turns the file-level check off (rows that look swapped still get an error).
+  // DEFAULT: 1,000
+  size_t swap_sample = 1000;
+};
+
+struct ClassifyStats {
+  long rows = 0;             // data rows read, header excluded (blank lines are skipped)
+  long error_rows = 0;       // rows with a message in `error`
+  std::string first_error;   // "name:line: message" of the first such row, empty when none
+  std::vector<long> in_zone; // rows per zone, parallel to ZoneMap::zones
+  long outside = 0;          // rows placed outside every zone
+};
+
+// Reads CSV from `in`, writes the classified CSV to `out`, chunk by chunk, rows in input order.
+// Throws InputError for the whole-file failures above (nothing written to `out` then) and for
+// malformed CSV (an unterminated quote; earlier chunks are already written then).
+ClassifyStats classify_stream(std::istream& in, std::ostream& out, const plan::ZoneMap& map,
+                              const ClassifyOptions& options = {});
+
+}  // namespace truceline::index
