@@ -1,122 +1,265 @@
 #include "index/line_index.h"
 
+#include <GeographicLib/Geodesic.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
-#include <type_traits>
-
-#include "geo/geodesy.h"
 
 namespace truceline::index {
 namespace {
 
 constexpr double kDeg = M_PI / 180;
-constexpr double kR = 6371008.8;
-// Bounds of geodesic / spherical distance (see the header), widened by 1e-4 for the few
-// millimetres by which a short ellipsoidal geodesic strays from the great-circle arc.
-constexpr double kLo = 6335439.327 / kR * 0.9999;
-constexpr double kHi = 6399593.626 / kR * 1.0001;
-// Edges are at most about 1 km, so no arc strays more than this (degrees) from its ends' box.
-constexpr double kPadDeg = 1e-4;
+constexpr double kA = 6378137.0;
+constexpr double kE2 = 0.0066943799901413165;  // WGS84 first eccentricity squared
+// One metre on the unit sphere: the absolute slack added to every spherical comparison, for the
+// centimetres by which a 1 km geodesic strays from its chord and great-circle arc.
+constexpr double kPad = 1.0 / 6371008.8;
 
 double dot(const auto& a, const auto& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 
-auto cross(const auto& a, const auto& b) {
-  return std::remove_cvref_t<decltype(a)>{a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+template <class V>
+V unit(double lat, double lon) {
+  const double cl = std::cos(lat * kDeg);
+  return V{cl * std::cos(lon * kDeg), cl * std::sin(lon * kDeg), std::sin(lat * kDeg)};
 }
 
-double hav(double x) {
-  const double s = std::sin(x / 2);
-  return s * s;
+template <class V>
+double chord(const V& a, const V& b) {
+  const double dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
+  return std::sqrt(dx * dx + dy * dy + dz * dz);
 }
+
+double angle_of_chord(double c) { return 2 * std::asin(std::min(1.0, c / 2)); }
+double chord_of_angle(double a) { return 2 * std::sin(std::min(M_PI, a) / 2); }
+
+// Radii of curvature: meridian M and prime vertical N.
+double meridian_radius(double lat) {
+  const double s = std::sin(lat * kDeg);
+  return kA * (1 - kE2) / std::pow(1 - kE2 * s * s, 1.5);
+}
+double normal_radius(double lat) {
+  const double s = std::sin(lat * kDeg);
+  return kA / std::sqrt(1 - kE2 * s * s);
+}
+
+// k_hi / k_lo for paths between latitudes lat0 and lat1: a path's length on the ellipsoid is
+// between min(M, N) and max(M, N) times its length on the unit sphere, and M ≤ N, both growing
+// with |latitude|. Two degrees of slack cover the poleward bulge of geodesics up to ~1,500 km.
+double ratio_between(double lat0, double lat1) {
+  double lo = std::min(lat0, lat1) - 2, hi = std::max(lat0, lat1) + 2;
+  const double abs_lo = (lo <= 0 && hi >= 0) ? 0 : std::min(std::abs(lo), std::abs(hi));
+  const double abs_hi = std::min(90.0, std::max(std::abs(lo), std::abs(hi)));
+  return normal_radius(abs_hi) / meridian_radius(abs_lo);
+}
+
+// Chord threshold: a spherical distance at most `ratio` times `best` (chord), plus the slack.
+double threshold(double best_chord, double ratio) { return chord_of_angle(angle_of_chord(best_chord) * ratio + kPad); }
 
 }  // namespace
 
-LineIndex::LineIndex(const std::vector<std::vector<geo::LonLat>>& lines, double cell_deg) {
-  auto unit = [](geo::LonLat p) {
-    return Vec3{std::cos(p.lat * kDeg) * std::cos(p.lon * kDeg), std::cos(p.lat * kDeg) * std::sin(p.lon * kDeg),
-                std::sin(p.lat * kDeg)};
-  };
-  for (const auto& line : lines)
+LineIndex::LineIndex(const std::vector<std::vector<geo::LonLat>>& lines, const LineIndexOptions& opt) {
+  const auto& g = GeographicLib::Geodesic::WGS84();
+  for (const auto& line : lines) {
+    const int first = static_cast<int>(segs_.size());
     for (size_t i = 1; i < line.size(); ++i) {
-      Segment s{line[i - 1], line[i], unit(line[i - 1]), unit(line[i]), {0, 0, 0}};
-      Vec3 n = cross(s.ua, s.ub);
-      const double len = std::sqrt(dot(n, n));
-      if (len > 1e-15) s.n = {n.x / len, n.y / len, n.z / len};
+      const geo::LonLat a = line[i - 1], b = line[i];
+      Segment s;
+      s.ua = unit<Vec3>(a.lat, a.lon);
+      s.ub = unit<Vec3>(b.lat, b.lon);
+      s.ra = geo::reduce(a.lat, a.lon);
+      s.rb = geo::reduce(b.lat, b.lon);
+      g.Inverse(a.lat, a.lon, b.lat, b.lon, s.length, s.azi_a, s.azi_b);
+      s.prev = static_cast<int>(segs_.size()) > first ? static_cast<int>(segs_.size()) - 1 : -1;
+      if (s.prev >= 0) segs_[s.prev].next = static_cast<int>(segs_.size());
       segs_.push_back(s);
     }
-  // Each segment goes to the cell of its midpoint; a cell's bounds grow to cover its segments.
-  std::map<std::pair<long, long>, int> where;
-  for (size_t i = 0; i < segs_.size(); ++i) {
-    const Segment& s = segs_[i];
-    const long cx = std::lround(std::floor((s.a.lon + s.b.lon) / 2 / cell_deg));
-    const long cy = std::lround(std::floor((s.a.lat + s.b.lat) / 2 / cell_deg));
-    auto [it, fresh] = where.emplace(std::make_pair(cx, cy), static_cast<int>(cells_.size()));
-    if (fresh) cells_.push_back(Cell{1e9, -1e9, 1e9, -1e9, {}});
-    Cell& c = cells_[it->second];
-    c.lon0 = std::min({c.lon0, s.a.lon - kPadDeg, s.b.lon - kPadDeg});
-    c.lon1 = std::max({c.lon1, s.a.lon + kPadDeg, s.b.lon + kPadDeg});
-    c.lat0 = std::min({c.lat0, s.a.lat - kPadDeg, s.b.lat - kPadDeg});
-    c.lat1 = std::max({c.lat1, s.a.lat + kPadDeg, s.b.lat + kPadDeg});
-    c.segs.push_back(static_cast<int>(i));
+  }
+  if (segs_.empty()) return;
+  build_chains(opt.chain_segments);
+  build_cells(opt);
+}
+
+void LineIndex::build_chains(int chain_segments) {
+  for (int i = 0; i < static_cast<int>(segs_.size());) {
+    Chain c{{0, 0, 0}, 0, i, i};
+    // A chain never spans two lines, so that every chain is one run of consecutive segments.
+    while (c.last + 1 < static_cast<int>(segs_.size()) && c.last - c.first + 1 < chain_segments &&
+           segs_[c.last].next == c.last + 1)
+      ++c.last;
+    for (int k = c.first; k <= c.last; ++k) {
+      c.centre.x += segs_[k].ua.x + segs_[k].ub.x;
+      c.centre.y += segs_[k].ua.y + segs_[k].ub.y;
+      c.centre.z += segs_[k].ua.z + segs_[k].ub.z;
+    }
+    const double n = std::sqrt(dot(c.centre, c.centre));
+    c.centre = {c.centre.x / n, c.centre.y / n, c.centre.z / n};
+    // Arcs between vertices lie within the cap of their ends (caps under 90° are convex on the
+    // sphere); the slack covers the chord's distance below the arc.
+    for (int k = c.first; k <= c.last; ++k)
+      c.radius = std::max({c.radius, chord(c.centre, segs_[k].ua), chord(c.centre, segs_[k].ub)});
+    c.radius += kPad;
+    all_chains_.push_back(static_cast<int>(chains_.size()));
+    chains_.push_back(c);
+    i = c.last + 1;
   }
 }
 
-// Great-circle distance (radians) from p to the arc of s.
-double LineIndex::sphere_distance(const Vec3& p, const Segment& s) const {
-  auto angle = [](const Vec3& a, const Vec3& b) {
-    const Vec3 c = cross(a, b);
-    return std::atan2(std::sqrt(dot(c, c)), dot(a, b));
-  };
-  if (s.n.x != 0 || s.n.y != 0 || s.n.z != 0) {
-    // p projects inside the arc when it lies between the planes through the ends normal to the arc.
-    if (dot(cross(s.ua, p), s.n) >= 0 && dot(cross(p, s.ub), s.n) >= 0) return std::asin(std::min(1.0, std::abs(dot(p, s.n))));
-  }
-  return std::min(angle(p, s.ua), angle(p, s.ub));
+void LineIndex::build_cells(const LineIndexOptions& opt) {
+  double lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
+  for (const auto& s : segs_)
+    for (const auto* p : {&s.ra, &s.rb}) {
+      lat0 = std::min(lat0, p->lat), lat1 = std::max(lat1, p->lat);
+      lon0 = std::min(lon0, p->lon), lon1 = std::max(lon1, p->lon);
+    }
+  lat0_ = lat0;
+  lat1_ = lat1;
+  cell_ = opt.cell_deg;
+  cx0_ = lon0 - opt.margin_deg;
+  cy0_ = std::max(-89.0, lat0 - opt.margin_deg);
+  cnx_ = static_cast<int>(std::ceil((lon1 + opt.margin_deg - cx0_) / cell_));
+  cny_ = static_cast<int>(std::ceil((std::min(89.0, lat1 + opt.margin_deg) - cy0_) / cell_));
+  cells_.assign(static_cast<size_t>(cnx_) * cny_, {});
+  std::vector<std::pair<double, int>> order(chains_.size());
+  for (int iy = 0; iy < cny_; ++iy)
+    for (int ix = 0; ix < cnx_; ++ix) {
+      const double clat = cy0_ + (iy + 0.5) * cell_, clon = cx0_ + (ix + 0.5) * cell_;
+      const Vec3 q = unit<Vec3>(clat, clon);
+      double rho = 0;  // chord radius of the cell around its centre, with 1% for its curved edges
+      for (double dy : {-0.5, 0.5})
+        for (double dx : {-0.5, 0.5}) rho = std::max(rho, chord(q, unit<Vec3>(clat + dy * cell_, clon + dx * cell_)));
+      rho *= 1.01;
+      for (size_t j = 0; j < chains_.size(); ++j)
+        order[j] = {chord(q, chains_[j].centre) - chains_[j].radius, static_cast<int>(j)};
+      std::sort(order.begin(), order.end());
+      double nearest = std::numeric_limits<double>::infinity();  // chord to the nearest vertex
+      for (const auto& [lb, j] : order) {
+        if (lb > nearest) break;
+        for (int k = chains_[j].first; k <= chains_[j].last; ++k)
+          nearest = std::min({nearest, chord(q, segs_[k].ua), chord(q, segs_[k].ub)});
+      }
+      // A chain can hold the answer for some point of the cell only if its bound, less the cell's
+      // radius, stays within the threshold of the nearest vertex plus that radius.
+      const double keep = threshold(nearest + rho, ratio_between(std::min(clat, lat0), std::max(clat, lat1))) + rho;
+      auto& list = cells_[static_cast<size_t>(iy) * cnx_ + ix];
+      for (const auto& [lb, j] : order) {
+        if (lb > keep) break;
+        list.push_back(j);
+      }
+    }
 }
 
-// Lower bound of the great-circle distance (radians) from p to any point of the cell's box:
-// hav(d) = hav(Δφ) + cos φ1 cos φ2 hav(Δλ), each term at its least over the box.
-double LineIndex::lower_bound(const Cell& c, geo::LonLat p, double cos_lat_p) {
-  const double dlat = p.lat < c.lat0 ? c.lat0 - p.lat : (p.lat > c.lat1 ? p.lat - c.lat1 : 0);
-  double dlon = 0;
-  if (p.lon < c.lon0 || p.lon > c.lon1) {
-    const double d0 = std::fmod(std::abs(p.lon - c.lon0), 360.0), d1 = std::fmod(std::abs(p.lon - c.lon1), 360.0);
-    dlon = std::min({d0, 360 - d0, d1, 360 - d1});
+const std::vector<int>* LineIndex::cell_chains(geo::LonLat p) const {
+  const double fx = (p.lon - cx0_) / cell_, fy = (p.lat - cy0_) / cell_;
+  if (!(fx >= 0 && fx < cnx_ && fy >= 0 && fy < cny_)) return &all_chains_;
+  return &cells_[static_cast<size_t>(fy) * cnx_ + static_cast<size_t>(fx)];
+}
+
+double LineIndex::chord_to_segment(const Vec3& p, const Segment& s, double& t) const {
+  // Nearest point of the straight chord between the ends, in three dimensions; for segments of a
+  // kilometre it lies 2 cm inside the arc, which kPad absorbs.
+  const double dx = s.ub.x - s.ua.x, dy = s.ub.y - s.ua.y, dz = s.ub.z - s.ua.z;
+  const double len2 = dx * dx + dy * dy + dz * dz;
+  const double px = p.x - s.ua.x, py = p.y - s.ua.y, pz = p.z - s.ua.z;
+  t = len2 > 0 ? std::clamp((px * dx + py * dy + pz * dz) / len2, 0.0, 1.0) : 0.0;
+  const double ex = px - t * dx, ey = py - t * dy, ez = pz - t * dz;
+  return std::sqrt(ex * ex + ey * ey + ez * ez);
+}
+
+// Local minima of the chord distance along the chain (neighbours outside the chain included),
+// each kept while it can still be the nearest on the ellipsoid.
+void LineIndex::scan_chain(const Vec3& p, const Chain& c, std::vector<Candidate>& minima, double& best) const {
+  double t_prev = 0, t = 0, t_next = 0;
+  const Segment& first = segs_[c.first];
+  double d_prev = first.prev >= 0 ? chord_to_segment(p, segs_[first.prev], t_prev) : std::numeric_limits<double>::infinity();
+  double d = chord_to_segment(p, first, t);
+  for (int k = c.first; k <= c.last; ++k) {
+    const int nk = segs_[k].next;
+    const double d_next = nk >= 0 ? chord_to_segment(p, segs_[nk], t_next) : std::numeric_limits<double>::infinity();
+    // Strict on one side, so a minimum shared by two segments at their common vertex counts once.
+    if (d < d_prev && d <= d_next) {
+      minima.push_back({k, d, t});
+      best = std::min(best, d);
+    }
+    d_prev = d;
+    d = d_next;
+    t = t_next;
   }
-  const double cos_min = std::min(std::cos(c.lat0 * kDeg), std::cos(c.lat1 * kDeg));
-  const double h = hav(dlat * kDeg) + cos_lat_p * std::max(0.0, cos_min) * hav(dlon * kDeg);
-  return 2 * std::asin(std::sqrt(std::min(1.0, h)));
+}
+
+double LineIndex::ellipsoidal_from(const geo::ReducedPoint& p, int seg, double t) const {
+  double result = std::numeric_limits<double>::infinity();
+  int came_from = -1;
+  for (int step = 0; step < 8; ++step) {
+    const Segment& s = segs_[seg];
+    // The point at fraction t; for edges of a kilometre, linear in lon/lat is within 2 cm of the geodesic.
+    double dlon = s.rb.lon - s.ra.lon;
+    if (dlon > 180) dlon -= 360;
+    if (dlon < -180) dlon += 360;
+    const geo::ReducedPoint q = geo::reduce(s.ra.lat + t * (s.rb.lat - s.ra.lat), s.ra.lon + t * dlon);
+    geo::InverseSolution v;
+    if (!geo::vincenty_inverse(p, q, v)) {
+      double s12;
+      GeographicLib::Geodesic::WGS84().Inverse(p.lat, p.lon, q.lat, q.lon, s12);
+      return std::min(result, s12);
+    }
+    result = std::min(result, v.s12);
+    if (v.s12 == 0) return 0;
+    const double beta = s.azi_a + t * std::remainder(s.azi_b - s.azi_a, 360.0);
+    const double gamma = (v.azi2 - beta) * kDeg;
+    const double cg = std::cos(gamma), sg2 = std::max(1e-12, 1 - cg * cg);
+    const double m12 = kA * std::sin(v.sigma);  // reduced length; its 0.3 % error is second order here
+    const double delta = -cg * m12 / sg2;       // Newton step along the line, metres
+    const double u = t * s.length + delta;
+    if (u >= 0 && u <= s.length) {
+      // Second-order estimate of the minimum; its error is about 3δ⁴/(8d³). Take one more solution
+      // at the new point when that could reach a millimetre.
+      const double d4 = delta * delta * delta * delta;
+      if (3 * d4 <= 8e-3 * v.s12 * v.s12 * v.s12) return std::min(result, v.s12 - cg * cg * m12 / (2 * sg2));
+      t = s.length > 0 ? u / s.length : 0;
+      came_from = -1;
+      continue;
+    }
+    // The step leaves the segment: go on along the line, unless it turns back where it came from
+    // (the nearest point is then the vertex between them) or the line ends.
+    const int next = u < 0 ? s.prev : s.next;
+    const double t_end = u < 0 ? 0.0 : 1.0;
+    if (next < 0 || next == came_from) {
+      if (t == t_end) return result;
+      t = t_end;
+      came_from = -1;
+      continue;
+    }
+    came_from = seg;
+    seg = next;
+    const double over = u < 0 ? -u : u - s.length;
+    const double len = segs_[seg].length;
+    t = u < 0 ? std::max(0.0, 1 - over / len) : std::min(1.0, over / len);
+  }
+  return result;
 }
 
 double LineIndex::distance_m(geo::LonLat p) const {
   if (segs_.empty()) return std::numeric_limits<double>::infinity();
-  const double cos_lat_p = std::cos(p.lat * kDeg);
-  const Vec3 up{cos_lat_p * std::cos(p.lon * kDeg), cos_lat_p * std::sin(p.lon * kDeg), std::sin(p.lat * kDeg)};
-  std::vector<std::pair<double, int>> order;
-  order.reserve(cells_.size());
-  for (size_t i = 0; i < cells_.size(); ++i) order.emplace_back(lower_bound(cells_[i], p, cos_lat_p), static_cast<int>(i));
-  std::sort(order.begin(), order.end());
-
-  // Sphere pass: the least upper bound of the geodesic distance, and the segments that can beat it.
-  double best_hi = std::numeric_limits<double>::infinity();
-  std::vector<std::pair<double, int>> candidates;  // (lower bound in metres, segment)
-  for (const auto& [lb, ci] : order) {
-    if (lb * kR * kLo > best_hi + 1) break;
-    for (int si : cells_[ci].segs) {
-      const double s = sphere_distance(up, segs_[si]) * kR;
-      best_hi = std::min(best_hi, s * kHi + 1);
-      if (s * kLo <= best_hi) candidates.emplace_back(s * kLo, si);
-    }
+  const Vec3 up = unit<Vec3>(p.lat, p.lon);
+  const std::vector<int>& chains = *cell_chains(p);
+  // The ratio covers every latitude a path from p to any line could involve.
+  const double ratio = ratio_between(std::min(p.lat, lat0_), std::max(p.lat, lat1_));
+  std::vector<Candidate> minima;
+  minima.reserve(8);
+  double best = std::numeric_limits<double>::infinity(), limit = best;
+  for (int j : chains) {
+    const Chain& c = chains_[j];
+    if (chord(up, c.centre) - c.radius > limit) continue;
+    const double before = best;
+    scan_chain(up, c, minima, best);
+    if (best < before) limit = threshold(best, ratio);
   }
-  std::sort(candidates.begin(), candidates.end());
-  double best = std::numeric_limits<double>::infinity();
-  for (const auto& [lb, si] : candidates) {
-    if (lb - 1 > best) break;
-    best = std::min(best, geo::distance_to_segment_m(p, segs_[si].a, segs_[si].b));
-  }
-  return best;
+  const geo::ReducedPoint rp = geo::reduce(p.lat, p.lon);
+  double result = std::numeric_limits<double>::infinity();
+  for (const auto& m : minima)
+    if (m.chord <= limit) result = std::min(result, ellipsoidal_from(rp, m.seg, m.t));
+  return result;
 }
 
 }  // namespace truceline::index
