@@ -18,10 +18,12 @@ constexpr double kPad = 1.0 / 6371008.8;
 
 double dot(const auto& a, const auto& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 
+// Unit vector of a point on the auxiliary sphere of reduced latitudes (tan β = (1 − f) tan φ),
+// where the ellipsoid's geodesics are nearly great circles.
 template <class V>
 V unit(double lat, double lon) {
-  const double cl = std::cos(lat * kDeg);
-  return V{cl * std::cos(lon * kDeg), cl * std::sin(lon * kDeg), std::sin(lat * kDeg)};
+  const geo::ReducedPoint r = geo::reduce(lat, lon);
+  return V{r.cos_beta * std::cos(lon * kDeg), r.cos_beta * std::sin(lon * kDeg), r.sin_beta};
 }
 
 template <class V>
@@ -33,24 +35,15 @@ double chord(const V& a, const V& b) {
 double angle_of_chord(double c) { return 2 * std::asin(std::min(1.0, c / 2)); }
 double chord_of_angle(double a) { return 2 * std::sin(std::min(M_PI, a) / 2); }
 
-// Radii of curvature: meridian M and prime vertical N.
-double meridian_radius(double lat) {
-  const double s = std::sin(lat * kDeg);
-  return kA * (1 - kE2) / std::pow(1 - kE2 * s * s, 1.5);
-}
-double normal_radius(double lat) {
-  const double s = std::sin(lat * kDeg);
-  return kA / std::sqrt(1 - kE2 * s * s);
-}
-
-// k_hi / k_lo for paths between latitudes lat0 and lat1: a path's length on the ellipsoid is
-// between min(M, N) and max(M, N) times its length on the unit sphere, and M ≤ N, both growing
-// with |latitude|. Two degrees of slack cover the poleward bulge of geodesics up to ~1,500 km.
+// k_hi / k_lo for paths between latitudes lat0 and lat1. In reduced latitude β and longitude,
+// the ellipsoid's line element is a²((1 − e² cos² β) dβ² + cos² β dλ²): every path is between
+// sqrt(1 − e² cos² β) and 1 times a times its length on the auxiliary unit sphere. Two degrees of
+// slack cover the poleward bulge of geodesics up to ~1,500 km.
 double ratio_between(double lat0, double lat1) {
-  double lo = std::min(lat0, lat1) - 2, hi = std::max(lat0, lat1) + 2;
-  const double abs_lo = (lo <= 0 && hi >= 0) ? 0 : std::min(std::abs(lo), std::abs(hi));
-  const double abs_hi = std::min(90.0, std::max(std::abs(lo), std::abs(hi)));
-  return normal_radius(abs_hi) / meridian_radius(abs_lo);
+  const double lo = std::min(lat0, lat1) - 2, hi = std::max(lat0, lat1) + 2;
+  const double nearest_equator = (lo <= 0 && hi >= 0) ? 0 : std::min(std::abs(lo), std::abs(hi));
+  const double c = std::cos(nearest_equator * kDeg);
+  return 1 / std::sqrt(1 - kE2 * c * c);
 }
 
 // Chord threshold: a spherical distance at most `ratio` times `best` (chord), plus the slack.
@@ -71,9 +64,14 @@ LineIndex::LineIndex(const std::vector<std::vector<geo::LonLat>>& lines, const L
       s.rb = geo::reduce(b.lat, b.lon);
       g.Inverse(a.lat, a.lon, b.lat, b.lon, s.length, s.azi_a, s.azi_b);
       s.prev = static_cast<int>(segs_.size()) > first ? static_cast<int>(segs_.size()) - 1 : -1;
-      if (s.prev >= 0) segs_[s.prev].next = static_cast<int>(segs_.size());
+      if (s.prev >= 0) {
+        segs_[s.prev].next = static_cast<int>(segs_.size());
+        s.offset = segs_[s.prev].offset + segs_[s.prev].length;
+      }
+      s.line_first = first;
       segs_.push_back(s);
     }
+    for (int k = first; k < static_cast<int>(segs_.size()); ++k) segs_[k].line_last = static_cast<int>(segs_.size()) - 1;
   }
   if (segs_.empty()) return;
   build_chains(opt.chain_segments);
@@ -187,56 +185,79 @@ void LineIndex::scan_chain(const Vec3& p, const Chain& c, std::vector<Candidate>
   }
 }
 
-double LineIndex::ellipsoidal_from(const geo::ReducedPoint& p, int seg, double t) const {
-  double result = std::numeric_limits<double>::infinity();
-  int came_from = -1;
-  for (int step = 0; step < 8; ++step) {
-    const Segment& s = segs_[seg];
-    // The point at fraction t; for edges of a kilometre, linear in lon/lat is within 2 cm of the geodesic.
-    double dlon = s.rb.lon - s.ra.lon;
-    if (dlon > 180) dlon -= 360;
-    if (dlon < -180) dlon += 360;
-    const geo::ReducedPoint q = geo::reduce(s.ra.lat + t * (s.rb.lat - s.ra.lat), s.ra.lon + t * dlon);
-    geo::InverseSolution v;
-    if (!geo::vincenty_inverse(p, q, v)) {
-      double s12;
-      GeographicLib::Geodesic::WGS84().Inverse(p.lat, p.lon, q.lat, q.lon, s12);
-      return std::min(result, s12);
-    }
-    result = std::min(result, v.s12);
-    if (v.s12 == 0) return 0;
-    const double beta = s.azi_a + t * std::remainder(s.azi_b - s.azi_a, 360.0);
-    const double gamma = (v.azi2 - beta) * kDeg;
-    const double cg = std::cos(gamma), sg2 = std::max(1e-12, 1 - cg * cg);
-    const double m12 = kA * std::sin(v.sigma);  // reduced length; its 0.3 % error is second order here
-    const double delta = -cg * m12 / sg2;       // Newton step along the line, metres
-    const double u = t * s.length + delta;
-    if (u >= 0 && u <= s.length) {
-      // Second-order estimate of the minimum; its error is about 3δ⁴/(8d³). Take one more solution
-      // at the new point when that could reach a millimetre.
-      const double d4 = delta * delta * delta * delta;
-      if (3 * d4 <= 8e-3 * v.s12 * v.s12 * v.s12) return std::min(result, v.s12 - cg * cg * m12 / (2 * sg2));
-      t = s.length > 0 ? u / s.length : 0;
-      came_from = -1;
-      continue;
-    }
-    // The step leaves the segment: go on along the line, unless it turns back where it came from
-    // (the nearest point is then the vertex between them) or the line ends.
-    const int next = u < 0 ? s.prev : s.next;
-    const double t_end = u < 0 ? 0.0 : 1.0;
-    if (next < 0 || next == came_from) {
-      if (t == t_end) return result;
-      t = t_end;
-      came_from = -1;
-      continue;
-    }
-    came_from = seg;
-    seg = next;
-    const double over = u < 0 ? -u : u - s.length;
-    const double len = segs_[seg].length;
-    t = u < 0 ? std::max(0.0, 1 - over / len) : std::min(1.0, over / len);
+LineIndex::Probe LineIndex::probe(const geo::ReducedPoint& p, int seg, double t) const {
+  const Segment& s = segs_[seg];
+  // The point at fraction t; for edges of a kilometre, linear in lon/lat is within 2 cm of the geodesic.
+  const double dlon = std::remainder(s.rb.lon - s.ra.lon, 360.0);
+  const geo::ReducedPoint q = geo::reduce(s.ra.lat + t * (s.rb.lat - s.ra.lat), s.ra.lon + t * dlon);
+  geo::InverseSolution v;
+  if (geo::vincenty_inverse(p, q, v)) return {v.s12, v.azi2, kA * std::sin(v.sigma)};
+  double s12, azi1, azi2, m12;
+  GeographicLib::Geodesic::WGS84().Inverse(p.lat, p.lon, q.lat, q.lon, s12, azi1, azi2, m12);
+  return {s12, azi2, m12};
+}
+
+// The segment of seg's line that holds arc length `s` (clamped to the line).
+int LineIndex::segment_at(int seg, double s) const {
+  int lo = segs_[seg].line_first, hi = segs_[seg].line_last;
+  while (lo < hi) {
+    const int mid = (lo + hi + 1) / 2;
+    if (segs_[mid].offset <= s) lo = mid; else hi = mid - 1;
   }
-  return result;
+  return lo;
+}
+
+// Newton's method on the distance as a function of arc length along the line, from the spherical
+// foot: distance' = cos γ, with γ the angle between the line and the geodesic from p, and
+// distance'' = sin² γ / m12. At a vertex the two one-sided derivatives decide whether the vertex
+// itself is the nearest point. Every solution is an exact distance to a point of the line, so the
+// least of them bounds the answer from above whatever the iteration does.
+double LineIndex::ellipsoidal_from(const geo::ReducedPoint& p, int seg, double t) const {
+  const Segment& s0 = segs_[seg];
+  const double line_end = segs_[s0.line_last].offset + segs_[s0.line_last].length;
+  double pos = s0.offset + t * s0.length, best = std::numeric_limits<double>::infinity();
+  // The nearest point lies between lo and hi: the distance falls forward at lo and backward at hi.
+  double lo = 0, hi = line_end;
+  for (int step = 0; step < 24; ++step) {
+    seg = segment_at(seg, pos);
+    double along = std::clamp(pos - segs_[seg].offset, 0.0, segs_[seg].length);
+    // A vertex is always taken as the start of the segment ahead of it.
+    if (along == segs_[seg].length && segs_[seg].next >= 0) seg = segs_[seg].next, along = 0;
+    const Segment& s = segs_[seg];
+    t = s.length > 0 ? along / s.length : 0;
+    const Probe pr = probe(p, seg, t);
+    best = std::min(best, pr.d);
+    if (pr.d == 0) return 0;
+    // distance' moving forward along segment g at fraction `at`.
+    auto slope = [&](const Segment& g, double at) {
+      return std::cos((pr.azi2 - (g.azi_a + at * std::remainder(g.azi_b - g.azi_a, 360.0))) * kDeg);
+    };
+    const bool at_vertex = along == 0 || along == s.length;
+    const bool can_back = along > 0 || s.prev >= 0, can_ahead = along < s.length || s.next >= 0;
+    const double ahead = along < s.length ? slope(s, t) : 0;
+    const double back = along > 0 ? slope(s, t) : (s.prev >= 0 ? slope(segs_[s.prev], 1) : 0);
+    if (at_vertex && (!can_back || back <= 0) && (!can_ahead || ahead >= 0)) return best;
+    // Move the way the distance falls, on the segment that lies that way.
+    const bool forward = can_ahead && ahead < 0;
+    (forward ? lo : hi) = pos;
+    const Segment& g = forward || along > 0 ? s : segs_[s.prev];
+    const double d1 = forward ? ahead : back;
+    const double sg2 = std::max(1e-12, 1 - d1 * d1);
+    const double newton = -d1 * pr.m12 / sg2;
+    const bool inside = pos + newton >= g.offset && pos + newton <= g.offset + g.length;
+    // Within one segment the distance is smooth: a second-order estimate is within 3δ⁴/(8d³).
+    if (inside && 3 * newton * newton * newton * newton <= 8e-3 * pr.d * pr.d * pr.d)
+      return std::min(best, pr.d - d1 * d1 * pr.m12 / (2 * sg2));
+    // Where the line bends, Newton can overshoot: keep to the bracket, halving it if need be.
+    const bool bracketed = pos + newton > lo && pos + newton < hi;
+    const double delta = bracketed ? newton : (forward ? hi - pos : lo - pos) / 2;
+    const double target = pos + delta;
+    if (std::abs(target - pos) < 1e-4) return best;
+    // Leaving the segment: stop at its vertex first, where the slope may change sign. Jumping
+    // further can land beyond a nearer local minimum where a far line wiggles (seen: 0.4 m).
+    pos = inside ? target : (delta > 0 ? g.offset + g.length : g.offset);
+  }
+  return best;
 }
 
 double LineIndex::distance_m(geo::LonLat p) const {
