@@ -21,9 +21,12 @@ double dot(const auto& a, const auto& b) { return a.x * b.x + a.y * b.y + a.z * 
 // Unit vector of a point on the auxiliary sphere of reduced latitudes (tan β = (1 − f) tan φ),
 // where the ellipsoid's geodesics are nearly great circles.
 template <class V>
+V unit(const geo::ReducedPoint& r) {
+  return V{r.cos_beta * std::cos(r.lon * kDeg), r.cos_beta * std::sin(r.lon * kDeg), r.sin_beta};
+}
+template <class V>
 V unit(double lat, double lon) {
-  const geo::ReducedPoint r = geo::reduce(lat, lon);
-  return V{r.cos_beta * std::cos(lon * kDeg), r.cos_beta * std::sin(lon * kDeg), r.sin_beta};
+  return unit<V>(geo::reduce(lat, lon));
 }
 
 template <class V>
@@ -58,10 +61,13 @@ LineIndex::LineIndex(const std::vector<std::vector<geo::LonLat>>& lines, const L
     for (size_t i = 1; i < line.size(); ++i) {
       const geo::LonLat a = line[i - 1], b = line[i];
       Segment s;
-      s.ua = unit<Vec3>(a.lat, a.lon);
-      s.ub = unit<Vec3>(b.lat, b.lon);
       s.ra = geo::reduce(a.lat, a.lon);
       s.rb = geo::reduce(b.lat, b.lon);
+      s.ua = unit<Vec3>(s.ra);
+      s.ub = unit<Vec3>(s.rb);
+      s.dir = {s.ub.x - s.ua.x, s.ub.y - s.ua.y, s.ub.z - s.ua.z};
+      const double len2 = dot(s.dir, s.dir);
+      s.inv_len2 = len2 > 0 ? 1 / len2 : 0;
       g.Inverse(a.lat, a.lon, b.lat, b.lon, s.length, s.azi_a, s.azi_b);
       s.prev = static_cast<int>(segs_.size()) > first ? static_cast<int>(segs_.size()) - 1 : -1;
       if (s.prev >= 0) {
@@ -156,10 +162,9 @@ const std::vector<int>* LineIndex::cell_chains(geo::LonLat p) const {
 double LineIndex::chord_to_segment(const Vec3& p, const Segment& s, double& t) const {
   // Nearest point of the straight chord between the ends, in three dimensions; for segments of a
   // kilometre it lies 2 cm inside the arc, which kPad absorbs.
-  const double dx = s.ub.x - s.ua.x, dy = s.ub.y - s.ua.y, dz = s.ub.z - s.ua.z;
-  const double len2 = dx * dx + dy * dy + dz * dz;
+  const double dx = s.dir.x, dy = s.dir.y, dz = s.dir.z;
   const double px = p.x - s.ua.x, py = p.y - s.ua.y, pz = p.z - s.ua.z;
-  t = len2 > 0 ? std::clamp((px * dx + py * dy + pz * dz) / len2, 0.0, 1.0) : 0.0;
+  t = std::clamp((px * dx + py * dy + pz * dz) * s.inv_len2, 0.0, 1.0);
   const double ex = px - t * dx, ey = py - t * dy, ez = pz - t * dz;
   return std::sqrt(ex * ex + ey * ey + ez * ez);
 }
@@ -187,9 +192,17 @@ void LineIndex::scan_chain(const Vec3& p, const Chain& c, std::vector<Candidate>
 
 LineIndex::Probe LineIndex::probe(const geo::ReducedPoint& p, int seg, double t) const {
   const Segment& s = segs_[seg];
-  // The point at fraction t; for edges of a kilometre, linear in lon/lat is within 2 cm of the geodesic.
+  // The point at fraction t, interpolating the reduced latitude's sine and cosine and the
+  // longitude: for edges of a kilometre it lies within 2 cm of the geodesic between the ends.
   const double dlon = std::remainder(s.rb.lon - s.ra.lon, 360.0);
-  const geo::ReducedPoint q = geo::reduce(s.ra.lat + t * (s.rb.lat - s.ra.lat), s.ra.lon + t * dlon);
+  geo::ReducedPoint q;
+  q.lon = s.ra.lon + t * dlon;
+  q.lat = s.ra.lat + t * (s.rb.lat - s.ra.lat);  // for the fallback only
+  const double sb = s.ra.sin_beta + t * (s.rb.sin_beta - s.ra.sin_beta);
+  const double cb = s.ra.cos_beta + t * (s.rb.cos_beta - s.ra.cos_beta);
+  const double norm = 1 / std::sqrt(sb * sb + cb * cb);
+  q.sin_beta = sb * norm;
+  q.cos_beta = cb * norm;
   geo::InverseSolution v;
   if (geo::vincenty_inverse(p, q, v)) return {v.s12, v.azi2, kA * std::sin(v.sigma)};
   double s12, azi1, azi2, m12;
@@ -262,7 +275,8 @@ double LineIndex::ellipsoidal_from(const geo::ReducedPoint& p, int seg, double t
 
 double LineIndex::distance_m(geo::LonLat p) const {
   if (segs_.empty()) return std::numeric_limits<double>::infinity();
-  const Vec3 up = unit<Vec3>(p.lat, p.lon);
+  const geo::ReducedPoint rp = geo::reduce(p.lat, p.lon);
+  const Vec3 up = unit<Vec3>(rp);
   const std::vector<int>& chains = *cell_chains(p);
   // The ratio covers every latitude a path from p to any line could involve.
   const double ratio = ratio_between(std::min(p.lat, lat0_), std::max(p.lat, lat1_));
@@ -271,12 +285,13 @@ double LineIndex::distance_m(geo::LonLat p) const {
   double best = std::numeric_limits<double>::infinity(), limit = best;
   for (int j : chains) {
     const Chain& c = chains_[j];
-    if (chord(up, c.centre) - c.radius > limit) continue;
+    const double dx = up.x - c.centre.x, dy = up.y - c.centre.y, dz = up.z - c.centre.z;
+    const double reach = limit + c.radius;  // no point of the chain is nearer than |up − centre| − radius
+    if (dx * dx + dy * dy + dz * dz > reach * reach) continue;
     const double before = best;
     scan_chain(up, c, minima, best);
     if (best < before) limit = threshold(best, ratio);
   }
-  const geo::ReducedPoint rp = geo::reduce(p.lat, p.lon);
   double result = std::numeric_limits<double>::infinity();
   for (const auto& m : minima)
     if (m.chord <= limit) result = std::min(result, ellipsoidal_from(rp, m.seg, m.t));

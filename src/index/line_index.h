@@ -27,7 +27,7 @@
 namespace truceline::index {
 
 struct LineIndexOptions {
-  int chain_segments = 32;   // DEFAULT: 32 segments per chain
+  int chain_segments = 8;   // DEFAULT: 32 segments per chain
   double cell_deg = 0.1;     // DEFAULT: query cells of 0.1° × 0.1°
   double margin_deg = 8;     // DEFAULT: query cells cover the lines' box widened by 8°
 };
@@ -49,6 +49,8 @@ class LineIndex {
   };
   struct Segment {
     Vec3 ua, ub;                 // unit vectors of the ends
+    Vec3 dir;                    // ub − ua
+    double inv_len2 = 0;         // 1 / |ub − ua|², 0 for a degenerate segment
     geo::ReducedPoint ra, rb;    // ends with reduced latitudes, for the ellipsoidal solution
     double azi_a = 0, azi_b = 0; // azimuth of the segment at each end, degrees
     double length = 0;           // metres
