@@ -9,9 +9,15 @@ BUILD_PKGS=(
   libgeos-dev libproj-dev libgeographiclib-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev libpq-dev libssl-dev libcpp-httplib-dev
+  # The PostgreSQL store's tests run against a real server that the tests start themselves.
+  postgresql
 )
 # Data regeneration only (scripts/regen-data.sh); `make run` and the tests use the committed layers.
 DATA_PKGS=(gmt gmt-gshhg-full nodejs npm python3 python3-shapely)
+# Benchmarks only (bench/compare.sh): a local PostgreSQL with PostGIS to compare against, and GNU
+# time for wall time and peak memory.
+BENCH_PKGS=(postgresql postgresql-15-postgis-3 time)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--data" ]]; then
@@ -22,6 +28,7 @@ if [[ "${1:-}" == "--data" ]]; then
     want+=("$p")
   done
 fi
+if [[ " $* " == *" --bench "* ]]; then want+=("${BENCH_PKGS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do
