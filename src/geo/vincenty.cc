@@ -40,7 +40,7 @@ bool vincenty_inverse(const ReducedPoint& p1, const ReducedPoint& p2, InverseSol
     const double C = kF / 16 * cos2_alpha * (4 + kF * (4 - 3 * cos2_alpha));
     const double next = L + (1 - C) * kF * sin_alpha *
                                 (sigma + C * sin_sigma * (cos_2sm + C * cos_sigma * (-1 + 2 * cos_2sm * cos_2sm)));
-    const bool done = std::abs(next - lambda) < 1e-12;  // 1e-12 rad of λ is 6 µm on the ground
+    const bool done = std::abs(next - lambda) < 5e-11;  // 5e-11 rad of λ is 0.3 mm on the ground
     lambda = next;
     if (done) break;
   }

@@ -1,26 +1,25 @@
 #include "index/classify.h"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <limits>
-#include <memory>
+#include <mutex>
+#include <span>
 #include <thread>
 
 #include "geo/errors.h"
 #include "geo/mgrs.h"
+#include "index/csv_blocks.h"
 #include "index/locator.h"
 #include "io/csv.h"
 
 namespace truceline::index {
 namespace {
-
-// Rows per unit of work handed to a thread: large enough that the shared counter is cold, small
-// enough that threads finish a chunk together.
-constexpr size_t kBlockRows = 1024;
 
 std::string at(const std::string& name, long line) { return name + ":" + std::to_string(line); }
 
@@ -80,7 +79,14 @@ bool parse_number(std::string_view text, double& v) {
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(v);
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  std::string q = "'";
+  q += s;
+  q += '\'';
+  return q;
+}
+
+using Fields = std::span<const std::string_view>;
 
 // The outcome for one row.
 struct Placed {
@@ -91,30 +97,36 @@ struct Placed {
   bool swapped = false;  // outside the area, inside it with lat and lon exchanged
 };
 
-// One per worker thread: a Locator holds GEOS prepared geometries, which are not thread-safe.
+// Places rows through the shared Locator, in three steps so that a block can look up the zones
+// of many rows back to back: zone lookups are random reads in a grid larger than the caches, and
+// issued together they wait for memory in parallel instead of one after another.
 class RowClassifier {
  public:
-  RowClassifier(const plan::ZoneMap& map, const Columns& cols) : loc_(map), cols_(cols) {}
+  RowClassifier(const Locator& loc, const Columns& cols) : loc_(loc), cols_(cols) {}
 
-  Placed place(const std::vector<std::string>& f) const {
-    Placed r;
-    geo::LonLat p;
-    if (!(cols_.by_mgrs() ? read_mgrs(f, p, r) : read_lat_lon(f, p, r))) return r;
-    r.zone = loc_.zone_of(p);
+  // Step 1: the row's coordinates into p; false with r.error set when they cannot be read.
+  bool locate(Fields f, geo::LonLat& p, Placed& r) const {
+    return cols_.by_mgrs() ? read_mgrs(f, p, r) : read_lat_lon(f, p, r);
+  }
+  // Step 2.
+  int zone_of(geo::LonLat p) const { return loc_.zone_of(p); }
+  // Step 3, with r.zone set: the swap test and the distance. A row that looks swapped gets
+  // r.swapped and needs swapped_error() for its message.
+  void finish(geo::LonLat p, Placed& r) const {
     if (r.zone < 0 && !cols_.by_mgrs() && inside_exchanged(p)) {
       r.swapped = true;
-      r.error = cols_.lat_name + " " + f[cols_.lat] + ", " + cols_.lon_name + " " + f[cols_.lon] +
-                " is outside the plan's area but inside it with the two exchanged; check the row";
-      return r;
+      return;
     }
     r.dist_m = loc_.distance_to_line_m(p);
-    return r;
+  }
+  std::string swapped_error(Fields f) const {
+    return cols_.lat_name + " " + std::string(f[cols_.lat]) + ", " + cols_.lon_name + " " + std::string(f[cols_.lon]) +
+           " is outside the plan's area but inside it with the two exchanged; check the row";
   }
 
  private:
   // Reads one numeric field; on failure sets r.error and returns false.
-  static bool field_number(const std::vector<std::string>& f, int col, const std::string& name, double& v,
-                           Placed& r) {
+  static bool field_number(Fields f, int col, const std::string& name, double& v, Placed& r) {
     if (col >= static_cast<int>(f.size())) {
       r.error = missing(name, f.size(), col);
       return false;
@@ -125,13 +137,13 @@ class RowClassifier {
     }
     if (!parse_number(f[col], v)) {
       r.error = name + " " + quoted(f[col]) + " is not a number";
-      if (f[col].find(',') != std::string::npos) r.error += " (use '.' as the decimal separator)";
+      if (f[col].find(',') != std::string_view::npos) r.error += " (use '.' as the decimal separator)";
       return false;
     }
     return true;
   }
 
-  bool read_lat_lon(const std::vector<std::string>& f, geo::LonLat& p, Placed& r) const {
+  bool read_lat_lon(Fields f, geo::LonLat& p, Placed& r) const {
     double lat = 0, lon = 0;
     if (!field_number(f, cols_.lat, cols_.lat_name, lat, r) || !field_number(f, cols_.lon, cols_.lon_name, lon, r))
       return false;
@@ -148,7 +160,7 @@ class RowClassifier {
     return true;
   }
 
-  bool read_mgrs(const std::vector<std::string>& f, geo::LonLat& p, Placed& r) const {
+  bool read_mgrs(Fields f, geo::LonLat& p, Placed& r) const {
     if (cols_.mgrs >= static_cast<int>(f.size())) {
       r.error = missing("mgrs", f.size(), cols_.mgrs);
       return false;
@@ -167,26 +179,39 @@ class RowClassifier {
     return loc_.zone_of({p.lat, p.lon}) >= 0;
   }
 
-  Locator loc_;
+  const Locator& loc_;
   Columns cols_;
 };
 
-struct Row {
-  std::vector<std::string> fields;
-  long line = 0;
+// A row with numeric lat and lon, for the swapped-columns check.
+struct SampleMark {
+  uint32_t row;  // index among the block's rows
+  bool swapped;
+  long line;  // newlines in the block before the row
 };
 
-// What one worker produced for a run of consecutive rows.
-struct Block {
-  std::string text;
+// What a worker made of one block. Lines are counted from the block's start: only the writer
+// knows where a block starts in the file.
+struct BlockResult {
+  std::string text;  // the output records
+  long rows = 0;     // data rows, blank lines excluded
+  long lines = 0;    // newlines in the block
   long errors = 0;
-  std::string first_error;  // "name:line: message"
+  long first_error_line = 0;
+  std::string first_error;  // message of the first row with an error
   std::vector<long> in_zone;
   long outside = 0;
-};
+  std::vector<SampleMark> sample;  // the first numeric rows, at most ClassifyOptions::swap_sample
+  long broken_line = -1;           // >= 0: a record with an unterminated quote starts there
 
-struct SwapMark {
-  bool numeric = false, swapped = false;
+  void reset(size_t zones) {
+    text.clear();
+    rows = lines = errors = first_error_line = outside = 0;
+    first_error.clear();
+    in_zone.assign(zones, 0);
+    sample.clear();
+    broken_line = -1;
+  }
 };
 
 // Per zone, its output fields "zone,kind,responsible", quoted once for the whole run.
@@ -204,7 +229,7 @@ std::vector<std::string> zone_texts(const plan::ZoneMap& map) {
   return out;
 }
 
-void append_fields(std::string& out, const std::vector<std::string>& fields, size_t width) {
+void append_fields(std::string& out, Fields fields, size_t width) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out += ',';
     io::append_csv_field(out, fields[i]);
@@ -219,7 +244,7 @@ void append_placed(std::string& out, const Placed& p, const std::vector<std::str
     out += ",,,,";
     io::append_csv_field(out, p.error);
   } else {
-    out += p.zone >= 0 ? zones[p.zone] : std::string("outside,outside,");
+    out += p.zone >= 0 ? std::string_view(zones[p.zone]) : std::string_view("outside,outside,");
     out += ',';
     if (std::isfinite(p.dist_m)) {
       char buf[64];
@@ -231,130 +256,328 @@ void append_placed(std::string& out, const Placed& p, const std::vector<std::str
   out += '\n';
 }
 
-// Runs fn(worker, block) for every block, on `workers` threads including the caller's.
-void run_parallel(size_t blocks, size_t workers, const std::function<void(size_t, size_t)>& fn) {
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  std::atomic<bool> failed{false};
-  auto work = [&](size_t w) {
-    try {
-      for (size_t b; !failed && (b = next.fetch_add(1)) < blocks;) fn(w, b);
-    } catch (...) {
-      if (!failed.exchange(true)) failure = std::current_exception();
-    }
-  };
-  const size_t n = std::min(workers, blocks);
-  std::vector<std::thread> threads;
-  for (size_t w = 1; w < n; ++w) threads.emplace_back(work, w);
-  work(0);
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
-
-class Classifier {
+// Parses, classifies and formats whole blocks, kBatch rows at a time: parse the batch, look up
+// its zones together, then measure distances and format (see RowClassifier). One per worker
+// thread: it owns scratch space.
+class BlockClassifier {
  public:
-  Classifier(const plan::ZoneMap& map, const Columns& cols, size_t header_width, const ClassifyOptions& opt)
-      : map_(map), opt_(opt), width_(header_width), zones_(zone_texts(map)) {
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned n = opt.threads ? opt.threads : hw;
-    // Built once for the whole run: building a Locator copies and prepares every zone.
-    for (unsigned i = 0; i < n; ++i) workers_.push_back(std::make_unique<RowClassifier>(map, cols));
-  }
+  BlockClassifier(const RowClassifier& rows, const std::vector<std::string>& zones, size_t width, size_t sample_cap)
+      : rows_(rows), zones_(zones), width_(width), sample_cap_(sample_cap) {}
 
-  // Classifies rows[0, n) into blocks_ and marks_.
-  void classify(const std::vector<Row>& rows, size_t n) {
-    const size_t nblocks = (n + kBlockRows - 1) / kBlockRows;
-    if (blocks_.size() < nblocks) blocks_.resize(nblocks);
-    marks_.assign(n, {});
-    run_parallel(nblocks, workers_.size(), [&](size_t w, size_t b) {
-      classify_block(*workers_[w], rows, b * kBlockRows, std::min(n, (b + 1) * kBlockRows), blocks_[b]);
-    });
-    nblocks_ = nblocks;
-  }
-
-  // Throws when most of the sampled rows look swapped. Only meaningful after the first chunk.
-  void check_swapped(const std::vector<Row>& rows, size_t n) const {
-    if (opt_.swap_sample == 0) return;
-    size_t sampled = 0, swapped = 0;
-    long first_line = 0;
-    for (size_t i = 0; i < n && sampled < opt_.swap_sample; ++i) {
-      if (!marks_[i].numeric) continue;
-      ++sampled;
-      if (marks_[i].swapped) {
-        if (!swapped) first_line = rows[i].line;
-        ++swapped;
-      }
+  void run(std::string_view block, BlockResult& r) {
+    r.reset(zones_.size());
+    RecordCursor cursor(block);
+    while (read_batch(cursor, r)) {
+      for (Row& row : batch_)
+        if (row.located) row.placed.zone = rows_.zone_of(row.p);
+      for (Row& row : batch_) add_row(row, r);
     }
-    if (sampled == 0 || 2 * swapped <= sampled) return;
-    throw InputError(at(opt_.name, first_line),
-                     "lat and lon look swapped: " + std::to_string(swapped) + " of the first " +
-                         std::to_string(sampled) +
-                         " rows with numeric coordinates fall outside the plan's area but inside it with lat "
-                         "and lon exchanged",
-                     "exchange the column names of lat and lon in the header");
-  }
-
-  void write_and_count(std::ostream& out, ClassifyStats& stats) const {
-    for (size_t b = 0; b < nblocks_; ++b) {
-      const Block& blk = blocks_[b];
-      out.write(blk.text.data(), static_cast<std::streamsize>(blk.text.size()));
-      if (blk.errors && stats.first_error.empty()) stats.first_error = blk.first_error;
-      stats.error_rows += blk.errors;
-      stats.outside += blk.outside;
-      for (size_t z = 0; z < blk.in_zone.size(); ++z) stats.in_zone[z] += blk.in_zone[z];
-    }
+    r.lines = cursor.lines();
   }
 
  private:
-  void classify_block(const RowClassifier& rc, const std::vector<Row>& rows, size_t begin, size_t end,
-                      Block& blk) {
-    blk.text.clear();
-    blk.errors = 0;
-    blk.first_error.clear();
-    blk.in_zone.assign(map_.zones.size(), 0);
-    blk.outside = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const Placed p = rc.place(rows[i].fields);
-      marks_[i] = {p.numeric, p.swapped};
-      if (!p.error.empty()) {
-        if (!blk.errors++) blk.first_error = at(opt_.name, rows[i].line) + ": " + p.error;
-      } else if (p.zone >= 0) {
-        ++blk.in_zone[p.zone];
-      } else {
-        ++blk.outside;
+  static constexpr size_t kBatch = 64;
+
+  struct Row {
+    RecordText rec;
+    bool verbatim = false;  // the record's text can be copied to the output as is
+    bool located = false;   // p holds the row's coordinates
+    size_t fields = 0;
+    geo::LonLat p;
+    Placed placed;
+  };
+
+  // Parses up to kBatch rows into batch_; false when none is left. Stops at a record with an
+  // unterminated quote, which ends the block.
+  bool read_batch(RecordCursor& cursor, BlockResult& r) {
+    batch_.clear();
+    if (r.broken_line >= 0) return false;
+    for (RecordText rec; batch_.size() < kBatch && cursor.next(rec);) {
+      bool verbatim = false;
+      if (!split(rec, verbatim)) {
+        r.broken_line = rec.line;
+        break;
       }
-      append_fields(blk.text, rows[i].fields, width_);
-      append_placed(blk.text, p, zones_);
+      if (fields_.size() == 1 && trim(fields_[0]).empty()) continue;  // a blank line
+      Row& row = batch_.emplace_back();
+      row.rec = rec;
+      row.verbatim = verbatim;
+      row.fields = fields_.size();
+      row.located = rows_.locate(fields_, row.p, row.placed);
+    }
+    return !batch_.empty();
+  }
+
+  // Fields of the record into fields_; `verbatim` when the record's text can be copied as is.
+  // false on an unterminated quote.
+  bool split(const RecordText& rec, bool& verbatim) {
+    if (!rec.quoted) {
+      verbatim = split_plain(rec.text, fields_);
+      return true;
+    }
+    if (!split_quoted(rec.text, owned_)) return false;
+    fields_.assign(owned_.begin(), owned_.end());
+    return true;
+  }
+
+  void add_row(Row& row, BlockResult& r) {
+    Placed& p = row.placed;
+    if (row.located) rows_.finish(row.p, p);
+    // fields_ holds a later row by now: split again where the fields themselves are needed.
+    bool verbatim = row.verbatim;
+    if (!verbatim || p.swapped) split(row.rec, verbatim);
+    if (p.swapped) p.error = rows_.swapped_error(fields_);
+    count(row, r);
+    if (verbatim) append_verbatim(r.text, row.rec.text, row.fields);
+    else append_fields(r.text, fields_, width_);
+    append_placed(r.text, p, zones_);
+    ++r.rows;
+  }
+
+  void count(const Row& row, BlockResult& r) const {
+    const Placed& p = row.placed;
+    if (p.numeric && r.sample.size() < sample_cap_)
+      r.sample.push_back({static_cast<uint32_t>(r.rows), p.swapped, row.rec.line});
+    if (!p.error.empty()) {
+      if (!r.errors++) {
+        r.first_error_line = row.rec.line;
+        r.first_error = p.error;
+      }
+    } else if (p.zone >= 0) {
+      ++r.in_zone[p.zone];
+    } else {
+      ++r.outside;
     }
   }
 
-  const plan::ZoneMap& map_;
-  const ClassifyOptions& opt_;
+  // The record as read, without its CR, padded like append_fields.
+  void append_verbatim(std::string& out, std::string_view text, size_t fields) const {
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    out += text;
+    for (size_t i = fields; i < width_; ++i) out += ',';
+  }
+
+  const RowClassifier& rows_;
+  const std::vector<std::string>& zones_;
   size_t width_;
-  std::vector<std::string> zones_;
-  std::vector<std::unique_ptr<RowClassifier>> workers_;
-  std::vector<Block> blocks_;
-  size_t nblocks_ = 0;
-  std::vector<SwapMark> marks_;
+  size_t sample_cap_;
+  std::vector<Row> batch_;
+  std::vector<std::string_view> fields_;
+  std::vector<std::string> owned_;  // unescaped fields of a quoted record
 };
 
-// Reads up to `want` records into rows (reusing their storage); blank lines are skipped.
-size_t read_chunk(io::CsvReader& reader, std::vector<Row>& rows, size_t want) {
-  if (rows.size() < want) rows.resize(want);
-  size_t n = 0;
-  while (n < want && reader.next(rows[n].fields)) {
-    if (rows[n].fields.size() == 1 && trim(rows[n].fields[0]).empty()) continue;
-    rows[n].line = reader.line();
-    ++n;
+// A unit of work on its way from the reader through a worker to the writer.
+struct Block {
+  std::string input;
+  BlockResult result;
+  std::exception_ptr failure;
+  bool done = false;
+};
+
+// A fixed ring of blocks in flight, in input order. The owning thread fills the next free slot
+// and publishes it, workers classify published blocks in any order, and the owner takes them back
+// oldest first. The ring's size bounds memory whatever the input's size.
+class BlockRing {
+ public:
+  using Work = std::function<void(unsigned worker, Block&)>;
+
+  BlockRing(size_t slots, unsigned workers, Work work) : slots_(slots), work_(std::move(work)) {
+    for (unsigned w = 0; w < workers; ++w) threads_.emplace_back([this, w] { work_loop(w); });
   }
-  return n;
-}
+  // Stops the workers once their current block is done; blocks not taken back are dropped.
+  ~BlockRing() {
+    {
+      std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+  bool full() const { return published_ - taken_ == slots_.size(); }
+  bool empty() const { return published_ == taken_; }
+  // REQUIRES: !full()
+  Block& next_free() { return slots_[published_ % slots_.size()]; }
+  // Hands next_free() to the workers.
+  void publish() {
+    {
+      std::lock_guard lock(m_);
+      next_free().done = false;
+      next_free().failure = nullptr;
+      ++published_;
+    }
+    work_cv_.notify_one();
+  }
+  // The oldest block in flight, waiting until it is classified. REQUIRES: !empty()
+  Block& oldest() {
+    std::unique_lock lock(m_);
+    Block& b = slots_[taken_ % slots_.size()];
+    done_cv_.wait(lock, [&] { return b.done; });
+    return b;
+  }
+  bool oldest_done() {
+    std::lock_guard lock(m_);
+    return slots_[taken_ % slots_.size()].done;
+  }
+  // Frees the oldest block's slot.
+  void release() { ++taken_; }
+
+ private:
+  void work_loop(unsigned w) {
+    for (;;) {
+      Block* b;
+      {
+        std::unique_lock lock(m_);
+        work_cv_.wait(lock, [&] { return stop_ || claimed_ < published_; });
+        if (stop_) return;
+        b = &slots_[claimed_++ % slots_.size()];
+      }
+      try {
+        work_(w, *b);
+      } catch (...) {
+        b->failure = std::current_exception();
+      }
+      {
+        std::lock_guard lock(m_);
+        b->done = true;
+      }
+      done_cv_.notify_one();
+    }
+  }
+
+  std::vector<Block> slots_;
+  Work work_;
+  std::mutex m_;
+  std::condition_variable work_cv_, done_cv_;
+  // Changed by the owner only (published_ under m_); claimed_ by workers under m_.
+  size_t published_ = 0, taken_ = 0, claimed_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
 
 std::string header_text(const std::vector<std::string>& header) {
   std::string out;
-  append_fields(out, header, header.size());
+  append_fields(out, std::vector<std::string_view>(header.begin(), header.end()), header.size());
   out += ",zone,zone_kind,responsible,dist_loc_km,error\n";
   return out;
+}
+
+// Physical lines the header took: its quoted fields may span lines.
+long header_lines(const std::vector<std::string>& header) {
+  long n = 1;
+  for (const auto& f : header) n += std::count(f.begin(), f.end(), '\n');
+  return n;
+}
+
+// Writes classified blocks in input order and sums their statistics. The first rows are held back
+// until the swapped-columns check has judged the file, so that a refused file leaves no output.
+class Writer {
+ public:
+  Writer(std::ostream& out, std::string header, const ClassifyOptions& opt, bool check_swap, long header_lines,
+         size_t zones)
+      : out_(out), opt_(opt), check_swap_(check_swap && opt.swap_sample > 0), held_(std::move(header)),
+        window_(std::max(opt.chunk_rows, opt.swap_sample)), line_(header_lines) {
+    stats_.in_zone.assign(zones, 0);
+  }
+
+  void write(const BlockResult& r) {
+    if (!decided_) sample(r);
+    count(r);
+    if (r.broken_line >= 0 && !decided_ && stats_.rows < static_cast<long>(window_)) unterminated(r);
+    if (decided_) put(r.text);
+    else held_ += r.text;
+    if (!decided_ && stats_.rows >= static_cast<long>(window_)) decide();
+    if (r.broken_line >= 0) unterminated(r);
+    line_ += r.lines;
+  }
+
+  ClassifyStats finish() {
+    if (!decided_) decide();
+    out_.flush();
+    check_output();
+    return std::move(stats_);
+  }
+
+ private:
+  // Takes the block's numeric rows among the first window_ rows into the sample.
+  void sample(const BlockResult& r) {
+    for (const SampleMark& m : r.sample) {
+      if (stats_.rows + m.row >= static_cast<long>(window_) || sampled_ >= opt_.swap_sample) break;
+      ++sampled_;
+      if (m.swapped && !swapped_++) first_swapped_line_ = line_ + m.line + 1;
+    }
+  }
+
+  void count(const BlockResult& r) {
+    if (r.errors && stats_.first_error.empty())
+      stats_.first_error = at(opt_.name, line_ + r.first_error_line + 1) + ": " + r.first_error;
+    stats_.rows += r.rows;
+    stats_.error_rows += r.errors;
+    stats_.outside += r.outside;
+    for (size_t z = 0; z < r.in_zone.size(); ++z) stats_.in_zone[z] += r.in_zone[z];
+  }
+
+  // Throws when most of the sampled rows look swapped, else writes what was held back.
+  void decide() {
+    if (check_swap_ && sampled_ > 0 && 2 * swapped_ > sampled_)
+      throw InputError(at(opt_.name, first_swapped_line_),
+                       "lat and lon look swapped: " + std::to_string(swapped_) + " of the first " +
+                           std::to_string(sampled_) +
+                           " rows with numeric coordinates fall outside the plan's area but inside it with lat "
+                           "and lon exchanged",
+                       "exchange the column names of lat and lon in the header");
+    decided_ = true;
+    put(held_);
+    held_.clear();
+    held_.shrink_to_fit();
+  }
+
+  [[noreturn]] void unterminated(const BlockResult& r) const {
+    throw InputError(at(opt_.name, line_ + r.broken_line + 1), "unterminated quoted field",
+                     "close the quote or remove the stray '\"'");
+  }
+
+  void put(std::string_view text) {
+    out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+    check_output();
+  }
+
+  void check_output() const {
+    if (!out_) throw InputError("output", "writing failed", "check the disk space and the output path");
+  }
+
+  std::ostream& out_;
+  const ClassifyOptions& opt_;
+  bool check_swap_;
+  std::string held_;  // the header and the first rows, until decide()
+  size_t window_;     // rows the swap sample is taken from
+  long line_;         // physical lines before the next block
+  bool decided_ = false;
+  size_t sampled_ = 0, swapped_ = 0;
+  long first_swapped_line_ = 0;
+  ClassifyStats stats_;
+};
+
+// Takes the oldest block back from the workers and writes it.
+void write_oldest(BlockRing& ring, Writer& writer) {
+  Block& b = ring.oldest();
+  if (b.failure) std::rethrow_exception(b.failure);
+  writer.write(b.result);
+  ring.release();
+}
+
+// Reads blocks into the ring while workers classify them, writing finished blocks as they come.
+void pump(CsvBlockReader& reader, BlockRing& ring, Writer& writer) {
+  for (;;) {
+    if (ring.full()) {
+      write_oldest(ring, writer);
+      continue;
+    }
+    if (!reader.next(ring.next_free().input)) break;
+    ring.publish();
+    while (!ring.empty() && ring.oldest_done()) write_oldest(ring, writer);
+  }
+  while (!ring.empty()) write_oldest(ring, writer);
 }
 
 }  // namespace
@@ -362,36 +585,25 @@ std::string header_text(const std::vector<std::string>& header) {
 ClassifyStats classify_stream(std::istream& in, std::ostream& out, const plan::ZoneMap& map,
                               const ClassifyOptions& options) {
   if (options.chunk_rows == 0) throw std::invalid_argument("ClassifyOptions::chunk_rows must be > 0");
-  io::CsvReader reader(in, options.name);
+  if (options.block_bytes == 0) throw std::invalid_argument("ClassifyOptions::block_bytes must be > 0");
+  io::CsvReader header_reader(in, options.name);
   std::vector<std::string> header;
-  if (!reader.next(header))
+  if (!header_reader.next(header))
     throw InputError(options.name, "the file is empty", "give a CSV whose first line names the columns, with lat and lon or mgrs");
-  const Columns cols = coordinate_columns(header, at(options.name, reader.line()));
+  const Columns cols = coordinate_columns(header, at(options.name, header_reader.line()));
 
-  ClassifyStats stats;
-  stats.in_zone.assign(map.zones.size(), 0);
-  Classifier classifier(map, cols, header.size(), options);
-  std::vector<Row> rows;
-  // The first chunk holds the swap sample, so the file is judged before anything is written.
-  size_t want = std::max(options.chunk_rows, options.swap_sample);
-  for (bool first = true;; first = false) {
-    const size_t n = read_chunk(reader, rows, want);
-    if (n == 0 && !first) break;
-    classifier.classify(rows, n);
-    if (first) {
-      if (!cols.by_mgrs()) classifier.check_swapped(rows, n);
-      const std::string head = header_text(header);
-      out.write(head.data(), static_cast<std::streamsize>(head.size()));
-    }
-    classifier.write_and_count(out, stats);
-    stats.rows += static_cast<long>(n);
-    if (!out) throw InputError("output", "writing failed", "check the disk space and the output path");
-    if (n < want) break;
-    want = options.chunk_rows;
-  }
-  out.flush();
-  if (!out) throw InputError("output", "writing failed", "check the disk space and the output path");
-  return stats;
+  const Locator locator(map);
+  const RowClassifier rows(locator, cols);
+  const std::vector<std::string> zones = zone_texts(map);
+  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<BlockClassifier> workers(threads, BlockClassifier(rows, zones, header.size(), options.swap_sample));
+
+  Writer writer(out, header_text(header), options, !cols.by_mgrs(), header_lines(header), map.zones.size());
+  CsvBlockReader reader(in, options.name, options.block_bytes);
+  // Two blocks per worker keep every worker busy while the oldest block waits to be written.
+  BlockRing ring(2 * threads + 2, threads, [&](unsigned w, Block& b) { workers[w].run(b.input, b.result); });
+  pump(reader, ring, writer);
+  return writer.finish();
 }
 
 }  // namespace truceline::index

@@ -18,9 +18,11 @@
 // (not a number, out of range, missing field, bad MGRS, a lone swapped-looking row) go to the row's
 // `error` field and are counted in ClassifyStats; the run goes on.
 //
-// Memory: constant in the input's size; it grows with ClassifyOptions::chunk_rows.
-// Thread safety: classify_stream() may run concurrently on different streams; each call builds
-// one Locator per worker thread.
+// Pipeline: the calling thread reads blocks of whole records and writes them back in input order;
+// worker threads parse, classify and format blocks in between, sharing one Locator.
+// Memory: constant in the input's size; it grows with ClassifyOptions::block_bytes, threads and
+// chunk_rows.
+// Thread safety: classify_stream() may run concurrently on different streams.
 #include <istream>
 #include <ostream>
 #include <string>
@@ -34,9 +36,15 @@ struct ClassifyOptions {
   // Name of the input in messages ("events.csv:17: lat 'abc' is not a number").
   // DEFAULT: "input"
   std::string name = "input";
-  // Rows read, classified and written per round; peak memory is a few times a chunk's text.
+  // The first max(chunk_rows, swap_sample) rows are held back until the swapped-columns check has
+  // judged the file (see swap_sample), so that nothing is written for a refused file. Memory grows
+  // with it.
   // DEFAULT: 65,536. REQUIRES: > 0
   size_t chunk_rows = 65536;
+  // Bytes of input per unit of work handed to a thread, cut at a record boundary (longer when one
+  // record is). Peak memory is about 2 × threads + 2 blocks of input and their output.
+  // DEFAULT: 1 MiB. REQUIRES: > 0
+  size_t block_bytes = size_t{1} << 20;
   // Worker threads; 0 means std::thread::hardware_concurrency().
   // DEFAULT: 0
   unsigned threads = 0;
@@ -56,9 +64,9 @@ struct ClassifyStats {
   long outside = 0;          // rows placed outside every zone
 };
 
-// Reads CSV from `in`, writes the classified CSV to `out`, chunk by chunk, rows in input order.
+// Reads CSV from `in`, writes the classified CSV to `out`, block by block, rows in input order.
 // Throws InputError for the whole-file failures above (nothing written to `out` then) and for
-// malformed CSV (an unterminated quote; earlier chunks are already written then).
+// malformed CSV (an unterminated quote; the rows before it may already be written then).
 ClassifyStats classify_stream(std::istream& in, std::ostream& out, const plan::ZoneMap& map,
                               const ClassifyOptions& options = {});
 

@@ -171,7 +171,7 @@ double LineIndex::chord_to_segment(const Vec3& p, const Segment& s, double& t) c
 
 // Local minima of the chord distance along the chain (neighbours outside the chain included),
 // each kept while it can still be the nearest on the ellipsoid.
-void LineIndex::scan_chain(const Vec3& p, const Chain& c, std::vector<Candidate>& minima, double& best) const {
+void LineIndex::scan_chain(const Vec3& p, const Chain& c, Candidates& minima, double& best) const {
   double t_prev = 0, t = 0, t_next = 0;
   const Segment& first = segs_[c.first];
   double d_prev = first.prev >= 0 ? chord_to_segment(p, segs_[first.prev], t_prev) : std::numeric_limits<double>::infinity();
@@ -181,7 +181,7 @@ void LineIndex::scan_chain(const Vec3& p, const Chain& c, std::vector<Candidate>
     const double d_next = nk >= 0 ? chord_to_segment(p, segs_[nk], t_next) : std::numeric_limits<double>::infinity();
     // Strict on one side, so a minimum shared by two segments at their common vertex counts once.
     if (d < d_prev && d <= d_next) {
-      minima.push_back({k, d, t});
+      minima.push({k, d, t});
       best = std::min(best, d);
     }
     d_prev = d;
@@ -280,8 +280,7 @@ double LineIndex::distance_m(geo::LonLat p) const {
   const std::vector<int>& chains = *cell_chains(p);
   // The ratio covers every latitude a path from p to any line could involve.
   const double ratio = ratio_between(std::min(p.lat, lat0_), std::max(p.lat, lat1_));
-  std::vector<Candidate> minima;
-  minima.reserve(8);
+  Candidates minima;
   double best = std::numeric_limits<double>::infinity(), limit = best;
   for (int j : chains) {
     const Chain& c = chains_[j];
@@ -293,8 +292,9 @@ double LineIndex::distance_m(geo::LonLat p) const {
     if (best < before) limit = threshold(best, ratio);
   }
   double result = std::numeric_limits<double>::infinity();
-  for (const auto& m : minima)
+  minima.each([&](const Candidate& m) {
     if (m.chord <= limit) result = std::min(result, ellipsoidal_from(rp, m.seg, m.t));
+  });
   return result;
 }
 

@@ -74,6 +74,25 @@ class LineIndex {
     double chord;
     double t;  // position of the spherical foot along the segment, 0..1
   };
+  // Candidates of one query: on the stack while few (nearly always), on the heap beyond.
+  class Candidates {
+   public:
+    void push(const Candidate& c) {
+      if (n_ < kInline) small_[n_++] = c;
+      else more_.push_back(c);
+    }
+    template <class Fn>
+    void each(Fn&& fn) const {
+      for (int i = 0; i < n_; ++i) fn(small_[i]);
+      for (const auto& c : more_) fn(c);
+    }
+
+   private:
+    static constexpr int kInline = 32;
+    Candidate small_[kInline];
+    int n_ = 0;
+    std::vector<Candidate> more_;
+  };
 
   void build_chains(int chain_segments);
   void build_cells(const LineIndexOptions& opt);
@@ -81,7 +100,7 @@ class LineIndex {
   double ellipsoidal_from(const geo::ReducedPoint& p, int seg, double t) const;
   Probe probe(const geo::ReducedPoint& p, int seg, double t) const;
   int segment_at(int seg, double s) const;
-  void scan_chain(const Vec3& p, const Chain& c, std::vector<Candidate>& minima, double& best) const;
+  void scan_chain(const Vec3& p, const Chain& c, Candidates& minima, double& best) const;
   const std::vector<int>* cell_chains(geo::LonLat p) const;
 
   std::vector<Segment> segs_;

@@ -260,6 +260,80 @@ TEST(Classify, ALoneSwappedRowGetsAnError) {
   EXPECT_EQ(minsk.stats.error_rows, 0);
 }
 
+// Output text of classify_stream, and its statistics.
+std::string classify_text(const std::string& csv, const ClassifyOptions& opt, ClassifyStats* stats = nullptr) {
+  std::istringstream in(csv);
+  std::ostringstream out;
+  const ClassifyStats s = classify_stream(in, out, testing::default_map(), opt);
+  if (stats) *stats = s;
+  return out.str();
+}
+
+TEST(Classify, SameBytesWhateverTheBlocksAndThreads) {
+  // Quoted line breaks, CRLF, blank lines, bad rows and a last record without its newline, so that
+  // blocks get cut next to every kind of record.
+  std::string csv = "id,\"note\",lat,lon\r\n";
+  for (int i = 0; i < 400; ++i) {
+    const double lat = 46 + (i % 60) * 0.1, lon = 23 + (i % 150) * 0.1;
+    csv += std::to_string(i) + ",";
+    csv += i % 5 == 0 ? "\"two\nlines, \"\"quoted\"\"\"" : "plain";
+    csv += "," + (i % 17 == 3 ? std::string("x") : std::to_string(lat)) + "," + std::to_string(lon);
+    csv += i % 3 ? "\n" : "\r\n";
+    if (i % 50 == 7) csv += "\n";
+  }
+  csv += "last,,50.45,30.52";
+  ClassifyOptions big;
+  big.threads = 1;
+  ClassifyStats expect_stats;
+  const std::string expect = classify_text(csv, big, &expect_stats);
+  EXPECT_EQ(expect_stats.rows, 401);
+  EXPECT_EQ(expect_stats.first_error, "input:6: lat 'x' is not a number");  // row 3 follows a two-line row
+  for (size_t block_bytes : {1, 13, 100, 4096}) {
+    for (unsigned threads : {1u, 3u}) {
+      ClassifyOptions opt;
+      opt.block_bytes = block_bytes;
+      opt.threads = threads;
+      opt.chunk_rows = 10;
+      ClassifyStats stats;
+      EXPECT_EQ(classify_text(csv, opt, &stats), expect) << block_bytes << " bytes, " << threads << " threads";
+      EXPECT_EQ(stats.rows, expect_stats.rows);
+      EXPECT_EQ(stats.error_rows, expect_stats.error_rows);
+      EXPECT_EQ(stats.first_error, expect_stats.first_error);
+      EXPECT_EQ(stats.in_zone, expect_stats.in_zone);
+      EXPECT_EQ(stats.outside, expect_stats.outside);
+    }
+  }
+}
+
+TEST(Classify, UnterminatedQuoteNamesItsLine) {
+  const std::string csv = "name,lat,lon\nKyiv,50.45466,30.5238\n\"a\nb\",49.8,24.0\nopen \"quote,49.8,24.0\nLviv,49.8,24.0\n";
+  for (size_t block_bytes : {1, 8, 1 << 20}) {
+    ClassifyOptions opt;
+    opt.name = "q.csv";
+    opt.block_bytes = block_bytes;
+    try {
+      classify_text(csv, opt);
+      ADD_FAILURE() << "accepted an unterminated quote";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where(), "q.csv:5") << block_bytes;
+      EXPECT_NE(std::string(e.what()).find("unterminated quoted field"), std::string::npos);
+    }
+  }
+}
+
+TEST(Classify, SwapCheckLooksAcrossSmallBlocks) {
+  // The sample spans many blocks; the file is still judged before anything is written.
+  std::string csv = "name,lat,lon\n";
+  for (int i = 0; i < 200; ++i) csv += "p" + std::to_string(i) + "," + std::to_string(30 + (i % 80) * 0.1) + ",49.5\n";
+  std::istringstream in(csv);
+  std::ostringstream out;
+  ClassifyOptions opt;
+  opt.block_bytes = 16;
+  opt.threads = 2;
+  EXPECT_THROW(classify_stream(in, out, testing::default_map(), opt), InputError);
+  EXPECT_EQ(out.str(), "");
+}
+
 std::string mgrs_of(double lat, double lon, int prec = 5) {
   int zone;
   bool northp;
