@@ -16,8 +16,13 @@ build: setup
 run: build
 	$(BUILD)/truceline plan compile $(PLAN) -o $(OUT)
 
+# One throwaway PostgreSQL server for the whole run (the PostgreSQL store's tests make a fresh
+# database in it per test), stopped however the tests end.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@pgdir=/tmp/truceline-test-pg-$$$$; \
+	uri=$$(bash scripts/pg-local.sh start $$pgdir) || exit 1; \
+	trap 'bash $(CURDIR)/scripts/pg-local.sh stop '$$pgdir EXIT; \
+	cd $(BUILD) && TRUCELINE_TEST_PG_URI=$$uri ctest --output-on-failure -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD) $(OUT)

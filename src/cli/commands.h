@@ -10,6 +10,7 @@ using Action = std::function<int()>;
 
 void add_plan_commands(CLI::App& app, Action& action);
 void add_classify_command(CLI::App& app, Action& action);
+void add_monitor_commands(CLI::App& app, Action& action);
 
 // Writes one warning line to stderr.
 void warn_line(const std::string& w);

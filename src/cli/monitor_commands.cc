@@ -1,0 +1,102 @@
+// `truceline serve`, `truceline verify` and `truceline token create`: the monitoring service.
+#include <csignal>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "index/locator.h"
+#include "plan/compiler.h"
+#include "server/api.h"
+#include "store/store.h"
+
+namespace truceline::cli {
+namespace {
+
+httplib::Server* g_server = nullptr;
+
+void stop_on_signal(int) {
+  if (g_server) g_server->stop();
+}
+
+std::pair<std::string, int> split_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw InputError("--listen", "'" + listen + "' has no port", "write HOST:PORT, e.g. 127.0.0.1:8080");
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) throw InputError("--listen", "bad port in '" + listen + "'", "write HOST:PORT with a port 0–65535");
+  return {listen.substr(0, colon), port};
+}
+
+int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen) {
+  const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
+  const index::Locator locator(map);
+  auto store = store::open_store(db);
+  server::Api api(map, locator, *store);
+  httplib::Server http;
+  api.mount(http);
+  const auto [host, port] = split_listen(listen);
+  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
+  if (bound < 0) throw InputError("--listen", "cannot listen on " + listen, "choose a free port or another address");
+  g_server = &http;
+  std::signal(SIGTERM, stop_on_signal);
+  std::signal(SIGINT, stop_on_signal);
+  std::cout << "truceline: serving " << map.plan.name << " on http://" << host << ":" << bound << std::endl;
+  http.listen_after_bind();
+  g_server = nullptr;
+  return 0;
+}
+
+int verify_command(const std::string& db) {
+  auto store = store::open_store(db);
+  const store::VerifyResult v = store->verify();
+  if (v.ok) {
+    std::cout << "ok " << v.count << " records " << v.head << "\n";
+    return 0;
+  }
+  std::cout << "broken at record " << v.bad_seq << " (" << v.bad_id << "): " << v.reason << "\n";
+  return 1;
+}
+
+int token_command(const std::string& db, const store::Token& t) {
+  auto store = store::open_store(db);
+  std::string token;
+  try {
+    token = server::create_token(*store, t);
+  } catch (const std::invalid_argument& e) {
+    throw InputError("--role", e.what(), "see docs/api.md, Roles");
+  }
+  std::cerr << "truceline: token for " << t.name << " (" << t.role << (t.contingent.empty() ? "" : ", " + t.contingent)
+            << "); it is shown once, only its hash is stored\n";
+  std::cout << token << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_monitor_commands(CLI::App& app, Action& action) {
+  static std::string plan_path, db, listen = "127.0.0.1:8080";
+  auto* serve = app.add_subcommand("serve", "run the monitoring service's HTTP API");
+  serve->add_option("--plan", plan_path, "plan file (TOML)")->required();
+  serve->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
+  serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
+  serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen); }; });
+
+  auto* verify = app.add_subcommand("verify", "recompute the hash chain of a record");
+  verify->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
+  verify->callback([&action] { action = [] { return verify_command(db); }; });
+
+  static store::Token token;
+  auto* tok = app.add_subcommand("token", "manage API tokens");
+  tok->require_subcommand(1);
+  auto* create = tok->add_subcommand("create", "create a token; prints it as the last line");
+  create->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
+  create->add_option("--role", token.role, "observer, contingent, analyst or admin")->required();
+  create->add_option("--contingent", token.contingent, "for role contingent: the party id it answers for");
+  create->add_option("--name", token.name, "who holds the token")->required();
+  create->callback([&action] { action = [] { return token_command(db, token); }; });
+}
+
+}  // namespace truceline::cli

@@ -1,0 +1,96 @@
+#pragma once
+// The observation model (docs/observations.md): what a patrol, camera, drone, sensor or open
+// source reports, modelled on how the OSCE's monitors recorded ceasefire violations in Donbas —
+// heard or seen, from where, in which direction and range band, what kind of event and weapon.
+//
+// Parsing is strict: unknown fields, wrong types, values out of range and times more than ten
+// minutes in the future are errors naming the field, so that a party's record cannot be padded
+// with data nobody validated.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "index/locator.h"
+#include "plan/zone_map.h"
+
+namespace truceline::monitor {
+
+// A rejected observation: HTTP-style status (400 malformed, 422 invalid), a code, the field.
+class ValidationError : public std::runtime_error {
+ public:
+  ValidationError(int status, std::string code, const std::string& message, std::string field = {})
+      : std::runtime_error(message), status_(status), code_(std::move(code)), field_(std::move(field)) {}
+  int status() const { return status_; }
+  const std::string& code() const { return code_; }
+  const std::string& field() const { return field_; }
+
+ private:
+  int status_;
+  std::string code_, field_;
+};
+
+struct Observation {
+  int64_t time_ms = 0;        // event time, UTC milliseconds since 1970
+  std::string observer_id;
+  std::string observer_kind;  // patrol, camera, uav, sensor, satellite, osint
+  std::optional<double> observer_lat, observer_lon;  // from observer_lat/lon or observer_mgrs
+  std::string observer_mgrs;  // as given, when given
+  std::string mode;           // heard, saw, recorded
+  std::string event;          // explosion, projectile, muzzle_flash, illumination_flare, burst, shot,
+                              // heavy_weapon, armour, troops, aircraft, uav, other
+  std::string explosion_type; // impact, airburst, outgoing, undetermined (explosions only)
+  int count = 1;
+  std::optional<double> bearing_deg;  // true north; from `direction` when that was given instead
+  std::string direction;              // N, NNE, … as given
+  std::optional<double> range_min_km, range_max_km;
+  std::optional<double> lat, lon;     // the event's own position, when known
+  std::string weapon, weapon_class;   // weapon_class: small_arms, mortar_lt_100, artillery_ge_100,
+                                      // mlrs, mlrs_heavy, tank, missile, air_defence, other
+  std::string notes, source_ref;
+};
+
+// Where the event probably was, and what the plan says of that place.
+struct Placement {
+  std::string method;                 // given, bearing_range, observer, none
+  std::optional<double> lat, lon;     // estimated event position
+  std::optional<double> err_m;        // 1σ radius of its uncertainty, metres
+  int zone = -1;                      // index into ZoneMap::zones; -1 outside or unknown
+  std::string zone_id, zone_kind, responsible;
+  std::optional<double> dist_loc_km;  // geodesic distance to the line of contact
+};
+
+// Parses one JSON object. `now_ms` is the server's clock, for the ten-minute rule. Throws
+// ValidationError: 400 "not_an_object" when `obj` is not a JSON object; 422 with a code and the
+// field for everything else (docs/observations.md lists the codes).
+Observation parse_observation(const nlohmann::json& obj, int64_t now_ms);
+
+// The uncertainties placement assumes where the observation states none (docs/observations.md).
+struct PlaceOptions {
+  // 1σ error of a position given in the observation itself (read off a map, geolocated from
+  // footage). DEFAULT: 50 m; zero would claim a precision no field report has.
+  double given_err_m = 50;
+  // 1σ error of a bearing taken by eye, compass or camera. DEFAULT: 3°.
+  double bearing_sigma_saw_deg = 3;
+  // 1σ error of a bearing taken by ear; sound reflects off buildings and slopes. DEFAULT: 10°.
+  double bearing_sigma_heard_deg = 10;
+};
+
+// Estimates the event's position (given; else observer + bearing + middle of the range band,
+// with the band and bearing uncertainty as error; else method "observer" with no event position
+// when the observer gave no direction) and classifies it. Thread safety: as the Locator's.
+Placement place(const Observation& obs, const index::Locator& locator, const plan::ZoneMap& map,
+                const PlaceOptions& opt = {});
+
+// JSON forms with a fixed key order (nlohmann objects sort keys), omitting absent optionals.
+nlohmann::json to_json(const Observation& obs);
+nlohmann::json to_json(const Placement& p);
+
+// ISO 8601 with offset ("2025-04-12T06:30:00+03:00", "...Z", fractional seconds allowed) → UTC
+// milliseconds; nullopt when malformed. And back, as "YYYY-MM-DDTHH:MM:SS.mmmZ".
+std::optional<int64_t> parse_time_ms(const std::string& iso);
+std::string format_time_ms(int64_t ms);
+
+}  // namespace truceline::monitor

@@ -1,0 +1,305 @@
+#include "server/api.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "monitor/observation.h"
+#include "report/plan_outputs.h"
+
+namespace truceline::server {
+namespace {
+
+using nlohmann::json;
+
+// A request the API refuses, with the status and the JSON error it answers.
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, std::string code, const std::string& message, std::string field = {})
+      : std::runtime_error(message), status(status), code(std::move(code)), field(std::move(field)) {}
+  int status;
+  std::string code, field;
+};
+
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+                const std::string& field) {
+  json e{{"code", code}, {"message", message}};
+  if (!field.empty()) e["field"] = field;
+  send_json(res, status, json{{"error", e}});
+}
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+json parse_body(const httplib::Request& req) {
+  try {
+    return json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    throw ApiError(400, "malformed_json", "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  }
+}
+
+// Query parameters.
+std::optional<int64_t> time_param(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  auto t = monitor::parse_time_ms(req.get_param_value(name));
+  if (!t) throw ApiError(400, "bad_parameter", std::string(name) + " must be an ISO 8601 time with offset", name);
+  return t;
+}
+
+double number(const std::string& s, const char* field) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) throw ApiError(400, "bad_parameter", "'" + s + "' is not a number", field);
+  return v;
+}
+
+void bbox_param(const httplib::Request& req, store::Query& q) {
+  if (!req.has_param("bbox")) return;
+  const std::string b = req.get_param_value("bbox");
+  std::vector<double> v;
+  size_t start = 0;
+  for (size_t comma; (comma = b.find(',', start)) != std::string::npos; start = comma + 1)
+    v.push_back(number(b.substr(start, comma - start), "bbox"));
+  v.push_back(number(b.substr(start), "bbox"));
+  if (v.size() != 4 || v[0] > v[2] || v[1] > v[3])
+    throw ApiError(400, "bad_parameter", "bbox is min_lon,min_lat,max_lon,max_lat", "bbox");
+  q.min_lon = v[0], q.min_lat = v[1], q.max_lon = v[2], q.max_lat = v[3];
+}
+
+json record_json(const store::Record& r) {
+  json j{{"id", r.id}, {"seq", r.seq}, {"kind", r.kind}, {"submitter", r.submitter},
+         {"received", monitor::format_time_ms(r.received_ms)}, {"hash", r.hash}, {"prev_hash", r.prev_hash}};
+  if (!r.target_id.empty()) j["target_id"] = r.target_id;
+  for (const auto& [k, v] : r.body.items()) j[k] = v;
+  return j;
+}
+
+std::string random_token() {
+  unsigned char bytes[24];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for a token");
+  static const char* hex = "0123456789abcdef";
+  std::string out = "tl_";
+  for (unsigned char b : bytes) out += hex[b >> 4], out += hex[b & 15];
+  return out;
+}
+
+}  // namespace
+
+std::string create_token(store::Store& store, const store::Token& t) {
+  static const char* roles[] = {"observer", "contingent", "analyst", "admin"};
+  if (std::none_of(std::begin(roles), std::end(roles), [&](const char* r) { return t.role == r; }))
+    throw std::invalid_argument("role must be observer, contingent, analyst or admin");
+  if (t.role == "contingent" && t.contingent.empty())
+    throw std::invalid_argument("a contingent token needs --contingent, the party id its zones are responsible to");
+  const std::string token = random_token();
+  store.add_token(store::sha256_hex(token), t);
+  return token;
+}
+
+Api::Api(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store, const ApiOptions& opt)
+    : map_(map), locator_(locator), store_(store), opt_(opt), zones_geojson_(report::zones_geojson(map).dump()) {}
+
+void Api::mount(httplib::Server& s) {
+  s.set_payload_max_length(opt_.max_body_bytes);
+  auto wrap = [this](void (Api::*fn)(const httplib::Request&, httplib::Response&)) {
+    return [this, fn](const httplib::Request& req, httplib::Response& res) {
+      try {
+        (this->*fn)(req, res);
+      } catch (const ApiError& e) {
+        send_error(res, e.status, e.code, e.what(), e.field);
+      } catch (const monitor::ValidationError& e) {
+        send_error(res, e.status(), e.code(), e.what(), e.field());
+      } catch (const store::IdempotencyConflict& e) {
+        send_error(res, 409, "idempotency_conflict", e.what(), "Idempotency-Key");
+      } catch (const std::exception& e) {
+        send_error(res, 500, "internal", e.what(), "");
+      }
+    };
+  };
+  s.Post("/v1/observations", wrap(&Api::post_observations));
+  s.Get("/v1/observations", wrap(&Api::list_observations));
+  s.Get(R"(/v1/observations/([A-Za-z0-9_-]+))", wrap(&Api::get_observation));
+  s.Post(R"(/v1/observations/([A-Za-z0-9_-]+)/corrections)", wrap(&Api::post_correction));
+  s.Get("/v1/zones", wrap(&Api::get_zones));
+  s.Get("/v1/chain/head", wrap(&Api::get_head));
+  s.Get("/v1/health", wrap(&Api::get_health));
+  // Statuses cpp-httplib sets itself (404 for no route, 413 for a body over the limit) get the
+  // same JSON error shape as the API's own.
+  s.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413)
+      send_error(res, 413, "body_too_large", "the body exceeds " + std::to_string(opt_.max_body_bytes) + " bytes", "");
+    else if (res.status == 404)
+      send_error(res, 404, "not_found", "no such endpoint", "");
+    else
+      send_error(res, res.status, "http_error", "request refused", "");
+  });
+}
+
+Api::Caller Api::authenticate(const httplib::Request& req, std::initializer_list<const char*> roles) {
+  const std::string auth = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (auth.rfind(prefix, 0) != 0) throw ApiError(401, "unauthenticated", "send Authorization: Bearer <token>", "Authorization");
+  const std::string hash = store::sha256_hex(auth.substr(prefix.size()));
+  auto token = store_.find_token(hash);
+  if (!token) throw ApiError(401, "unauthenticated", "unknown token", "Authorization");
+  if (std::none_of(roles.begin(), roles.end(), [&](const char* r) { return token->role == r; }))
+    throw ApiError(403, "forbidden", "role '" + token->role + "' may not do this", "");
+  check_rate(hash);
+  return {token->name, token->role, token->contingent};
+}
+
+// A token bucket per token: rate_per_s, bursts of two seconds' worth.
+void Api::check_rate(const std::string& token_hash) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(rate_mu_);
+  auto [it, fresh] = buckets_.try_emplace(token_hash, Bucket{2 * opt_.rate_per_s, now});
+  Bucket& b = it->second;
+  b.tokens = std::min(2 * opt_.rate_per_s, b.tokens + opt_.rate_per_s * std::chrono::duration<double>(now - b.at).count());
+  b.at = now;
+  if (b.tokens < 1) throw ApiError(429, "rate_limited", "too many requests for this token; slow down", "");
+  b.tokens -= 1;
+}
+
+store::NewRecord Api::observation_record(const json& obj, const std::string& prefix, const std::string& kind,
+                                         const Caller& who) {
+  monitor::Observation obs;
+  try {
+    obs = monitor::parse_observation(obj, now_ms());
+  } catch (const monitor::ValidationError& e) {
+    throw monitor::ValidationError(e.status(), e.code(), prefix + e.what(), prefix + e.field());
+  }
+  const monitor::Placement p = monitor::place(obs, locator_, map_);
+  store::NewRecord r;
+  r.kind = kind;
+  r.submitter = who.name;
+  r.body = json{{"observation", monitor::to_json(obs)}, {"placement", monitor::to_json(p)}};
+  r.index = {obs.time_ms, obs.event, p.zone_id, p.zone_kind, p.responsible, p.lat, p.lon};
+  return r;
+}
+
+void Api::post_observations(const httplib::Request& req, httplib::Response& res) {
+  const Caller who = authenticate(req, {"observer", "admin"});
+  const json body = parse_body(req);
+  const bool batch = body.is_array();
+  if (batch && body.size() > opt_.max_batch)
+    throw ApiError(413, "batch_too_large", "at most " + std::to_string(opt_.max_batch) + " observations per request", "");
+  if (batch && body.empty()) throw ApiError(422, "empty_batch", "the array holds no observation", "");
+  std::vector<store::NewRecord> records;
+  if (batch) {
+    for (size_t i = 0; i < body.size(); ++i)
+      records.push_back(observation_record(body[i], "[" + std::to_string(i) + "].", "observation", who));
+  } else {
+    records.push_back(observation_record(body, "", "observation", who));
+  }
+  const std::string key = req.get_header_value("Idempotency-Key");
+  const store::AppendResult r = store_.append(records, key, store::sha256_hex(who.name + "\n" + req.body));
+  json out{{"ids", r.ids}};
+  if (!batch) out["id"] = r.ids.at(0);
+  if (r.replayed) res.set_header("Idempotent-Replayed", "true");
+  send_json(res, 201, out);
+}
+
+void Api::list_observations(const httplib::Request& req, httplib::Response& res) {
+  const Caller who = authenticate(req, {"observer", "contingent", "analyst", "admin"});
+  store::Query q;
+  q.since_ms = time_param(req, "since");
+  q.until_ms = time_param(req, "until");
+  q.zone_id = req.get_param_value("zone");
+  q.zone_kind = req.get_param_value("zone_kind");
+  q.event = req.get_param_value("event");
+  bbox_param(req, q);
+  if (req.has_param("limit")) {
+    const double l = number(req.get_param_value("limit"), "limit");
+    if (l < 1 || l > opt_.max_page || l != std::floor(l))
+      throw ApiError(400, "bad_parameter", "limit is a whole number from 1 to " + std::to_string(opt_.max_page), "limit");
+    q.limit = static_cast<int>(l);
+  }
+  if (req.has_param("cursor")) q.after_seq = static_cast<int64_t>(number(req.get_param_value("cursor"), "cursor"));
+  // What each role may see: observers their own reports, contingents their zones.
+  if (who.role == "observer") q.submitter = who.name;
+  if (who.role == "contingent") q.responsible_in = {who.contingent};
+  const auto records = store_.query(q);
+  json list = json::array();
+  for (const auto& r : records) list.push_back(record_json(r));
+  json out{{"observations", list}};
+  if (static_cast<int>(records.size()) == q.limit) out["next_cursor"] = std::to_string(records.back().seq);
+  send_json(res, 200, out);
+}
+
+bool Api::may_read(const Caller& who, const store::Record& r) const {
+  if (who.role == "analyst" || who.role == "admin") return true;
+  if (who.role == "observer") return r.submitter == who.name;
+  return who.role == "contingent" && r.index.responsible == who.contingent;
+}
+
+void Api::get_observation(const httplib::Request& req, httplib::Response& res) {
+  const Caller who = authenticate(req, {"observer", "contingent", "analyst", "admin"});
+  const std::string id = req.matches[1];
+  auto rec = store_.get(id);
+  if (!rec || rec->kind != "observation") throw ApiError(404, "not_found", "no observation " + id, "id");
+  if (!may_read(who, *rec)) throw ApiError(403, "forbidden", "this observation is outside what your token may read", "id");
+  json history = json::array();
+  for (const auto& h : store_.history(id)) history.push_back(record_json(h));
+  json out = record_json(*rec);
+  out["history"] = history;
+  send_json(res, 200, out);
+}
+
+// A correction replaces the observation with a corrected one; a retraction withdraws it. Both are
+// new records pointing at the original; the original stays as it was.
+void Api::post_correction(const httplib::Request& req, httplib::Response& res) {
+  const Caller who = authenticate(req, {"observer", "admin"});
+  const std::string id = req.matches[1];
+  auto rec = store_.get(id);
+  if (!rec || rec->kind != "observation") throw ApiError(404, "not_found", "no observation " + id, "id");
+  if (who.role == "observer" && rec->submitter != who.name)
+    throw ApiError(403, "forbidden", "only the submitter or an admin may correct an observation", "id");
+  const json body = parse_body(req);
+  if (!body.is_object()) throw ApiError(422, "not_an_object", "send {\"reason\": …, \"observation\": {…}} or {\"reason\": …, \"retract\": true}");
+  for (const auto& [k, v] : body.items())
+    if (k != "reason" && k != "observation" && k != "retract") throw ApiError(422, "unknown_field", "unknown field " + k, k);
+  if (!body.contains("reason") || !body["reason"].is_string() || body["reason"].get<std::string>().empty())
+    throw ApiError(422, "missing_field", "a correction needs a reason", "reason");
+  const bool retract = body.value("retract", false);
+  if (retract == body.contains("observation"))
+    throw ApiError(422, "bad_value", "give either the corrected observation or retract: true", "observation");
+  store::NewRecord r;
+  if (retract) {
+    r.kind = "retraction";
+    r.submitter = who.name;
+    r.body = json::object();
+  } else {
+    r = observation_record(body["observation"], "observation.", "correction", who);
+  }
+  r.target_id = id;
+  r.body["reason"] = body["reason"];
+  const auto out = store_.append({r}, req.get_header_value("Idempotency-Key"), store::sha256_hex(who.name + "\n" + id + "\n" + req.body));
+  send_json(res, 201, json{{"id", out.ids.at(0)}, {"target_id", id}});
+}
+
+void Api::get_zones(const httplib::Request& req, httplib::Response& res) {
+  authenticate(req, {"observer", "contingent", "analyst", "admin"});
+  res.set_content(zones_geojson_, "application/geo+json");
+}
+
+void Api::get_head(const httplib::Request& req, httplib::Response& res) {
+  authenticate(req, {"observer", "contingent", "analyst", "admin"});
+  const store::ChainHead h = store_.head();
+  send_json(res, 200, json{{"count", h.count}, {"hash", h.hash}, {"received", h.count ? monitor::format_time_ms(h.received_ms) : ""}});
+}
+
+void Api::get_health(const httplib::Request&, httplib::Response& res) {
+  send_json(res, 200, json{{"status", "ok"}, {"plan", map_.plan.name}});
+}
+
+}  // namespace truceline::server

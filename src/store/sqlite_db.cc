@@ -1,0 +1,94 @@
+#include "store/sqlite_db.h"
+
+#include "store/store.h"
+
+namespace truceline::store::sqlite {
+
+Stmt::Stmt(Db& db, const std::string& sql) : db_(db) {
+  if (sqlite3_prepare_v3(db.handle(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK)
+    db.fail("preparing " + sql);
+}
+
+Stmt& Stmt::reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, const std::string& v) {
+  if (sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK) db_.fail("binding");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, int64_t v) {
+  if (sqlite3_bind_int64(s_, i, v) != SQLITE_OK) db_.fail("binding");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::optional<double> v) {
+  const int rc = v ? sqlite3_bind_double(s_, i, *v) : sqlite3_bind_null(s_, i);
+  if (rc != SQLITE_OK) db_.fail("binding");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, const SqlParam& v) {
+  std::visit([&](const auto& x) { bind(i, x); }, v);
+  return *this;
+}
+
+bool Stmt::step() {
+  const int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  db_.fail("running " + std::string(sqlite3_sql(s_)));
+}
+
+std::string Stmt::text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+}
+
+std::optional<double> Stmt::real(int col) const {
+  if (sqlite3_column_type(s_, col) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_double(s_, col);
+}
+
+Db::Db(const std::string& path, bool create) : path_(path) {
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    // The destructor will not run: close the half-made handle here.
+    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close_v2(db_);
+    throw StoreError("cannot open SQLite database '" + path + "': " + msg);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  // Appends wait for each other (and for other processes) rather than fail at once.
+  sqlite3_busy_timeout(db_, 30'000);
+  try {
+    exec("PRAGMA synchronous=FULL");
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    throw;
+  }
+}
+
+void Db::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK) return;
+  const std::string msg = err ? err : sqlite3_errmsg(db_);
+  sqlite3_free(err);
+  throw StoreError("SQLite database '" + path_ + "': " + msg + " (running " + sql.substr(0, 60) + ")");
+}
+
+Stmt& Db::cached(const std::string& sql) {
+  auto& s = stmts_[sql];
+  if (!s) s = std::make_unique<Stmt>(*this, sql);
+  return s->reset();
+}
+
+void Db::fail(const std::string& doing) const {
+  const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+  throw StoreError("SQLite database '" + path_ + "': " + msg + " (" + doing + ")");
+}
+
+}  // namespace truceline::store::sqlite

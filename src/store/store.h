@@ -1,0 +1,125 @@
+#pragma once
+// The durable, append-only, hash-chained record of a monitoring mission, behind one interface
+// with two backends: SQLite (one file, WAL, the default) and PostgreSQL (shared by several
+// `truceline serve` processes).
+//
+// Every record — observation, correction, retraction — carries the SHA-256 of its canonical
+// content together with the previous record's hash; nothing is ever updated in place. An
+// append returns only after its transaction is durable (group commit: concurrent appends share
+// one commit).
+// Thread safety: every method may be called from any number of threads.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace truceline::store {
+
+// The fields the record is queried by, copied out of its content at append time.
+struct Index {
+  int64_t time_ms = 0;           // event time
+  std::string event, zone_id, zone_kind, responsible;  // "" when unknown
+  std::optional<double> lat, lon;                       // estimated event position
+};
+
+struct NewRecord {
+  std::string kind;        // observation, correction, retraction
+  std::string target_id;   // corrections and retractions: the observation they amend
+  std::string submitter;   // token name of who sent it
+  nlohmann::json body;     // what was submitted, validated, with its placement
+  Index index;
+};
+
+struct Record {
+  int64_t seq = 0;         // position in the chain, from 1
+  std::string id;          // server id, "o-<seq>"
+  std::string kind, target_id, submitter;
+  int64_t received_ms = 0;
+  nlohmann::json body;
+  Index index;
+  std::string content;     // the canonical text that is hashed (see canonical_content)
+  std::string prev_hash, hash;  // lowercase hex SHA-256; the first record's prev_hash is 64 zeros
+};
+
+// The canonical text of a record: JSON with sorted keys of seq, id, kind, target_id, submitter,
+// received_ms and body. hash = SHA-256(prev_hash + "\n" + content).
+std::string canonical_content(const Record& r);
+std::string chain_hash(const std::string& prev_hash, const std::string& content);
+std::string sha256_hex(const std::string& data);
+
+struct ChainHead {
+  int64_t count = 0;
+  std::string hash;  // 64 zeros for an empty chain
+  int64_t received_ms = 0;
+};
+
+struct Query {
+  std::optional<int64_t> since_ms, until_ms;  // event time, inclusive / exclusive
+  std::string zone_id, zone_kind, event;
+  std::optional<double> min_lon, min_lat, max_lon, max_lat;  // bbox on the estimated position
+  std::vector<std::string> responsible_in;   // non-empty: only records whose responsible is listed
+  std::string submitter;                     // non-empty: only this submitter's records
+  std::string kind = "observation";          // "" for every kind
+  int64_t after_seq = 0;                     // cursor: records with seq > after_seq
+  int limit = 100;
+};
+
+struct AppendResult {
+  std::vector<std::string> ids;
+  bool replayed = false;  // the idempotency key was seen before with the same request: same ids
+};
+
+// The idempotency key was used before for a different request.
+class IdempotencyConflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+// The database cannot be opened, read or written.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Token {
+  std::string name, role, contingent;  // role: observer, contingent, analyst, admin
+};
+
+// What verify found: ok, or the first record whose hash, link or index does not match.
+struct VerifyResult {
+  bool ok = true;
+  int64_t count = 0;
+  std::string head;         // hash of the last record checked
+  int64_t bad_seq = 0;      // first broken record
+  std::string bad_id, reason;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Appends all records in one durable transaction, or none. With a non-empty idempotency key:
+  // a key seen before with the same request_hash returns the earlier ids (replayed = true); with
+  // another request_hash throws IdempotencyConflict.
+  virtual AppendResult append(const std::vector<NewRecord>& records, const std::string& idempotency_key,
+                              const std::string& request_hash) = 0;
+  virtual std::vector<Record> query(const Query& q) = 0;
+  virtual std::optional<Record> get(const std::string& id) = 0;
+  // The observation and every correction or retraction of it, in chain order.
+  virtual std::vector<Record> history(const std::string& id) = 0;
+  virtual ChainHead head() = 0;
+  // Recomputes every hash and link in chain order, and checks each record's index against its
+  // content.
+  virtual VerifyResult verify() = 0;
+
+  virtual void add_token(const std::string& token_hash, const Token& t) = 0;
+  virtual std::optional<Token> find_token(const std::string& token_hash) = 0;
+};
+
+// A path opens (or creates) a SQLite file; "postgresql://…" connects to PostgreSQL.
+std::unique_ptr<Store> open_store(const std::string& db);
+
+}  // namespace truceline::store

@@ -1,0 +1,229 @@
+// The HTTP API in-process: a real cpp-httplib server on a loopback port, a SQLite store in a
+// temporary file, and clients holding tokens of every role.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "index/locator.h"
+#include "monitor/observation.h"
+#include "server/api.h"
+#include "support.h"
+
+namespace truceline::server {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+json obs_at(double lat, double lon, const std::string& ref = "r") {
+  return json{{"time", "2025-04-12T06:30:00+03:00"}, {"observer_id", "P-1"}, {"observer_kind", "patrol"},
+              {"mode", "saw"}, {"event", "explosion"}, {"explosion_type", "impact"}, {"lat", lat}, {"lon", lon},
+              {"source_ref", ref}};
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { locator_ = new index::Locator(testing::default_map()); }
+  static void TearDownTestSuite() { delete locator_; }
+
+  void SetUp() override { start({}); }
+  void TearDown() override {
+    http_.stop();
+    if (thread_.joinable()) thread_.join();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void start(const ApiOptions& opt) {
+    dir_ = fs::temp_directory_path() / ("truceline-api-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    store_ = store::open_store((dir_ / "record.sqlite").string());
+    for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
+             {"obs-a", "observer", ""}, {"obs-b", "observer", ""}, {"uk", "contingent", "uk"},
+             {"fr", "contingent", "fr"}, {"analyst", "analyst", ""}, {"admin", "admin", ""}})
+      tokens_[name] = create_token(*store_, {name, role, contingent});
+    api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_, opt);
+    api_->mount(http_);
+    port_ = http_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
+  httplib::Result call(const std::string& method, const std::string& path, const std::string& who,
+                       const std::string& body = "", const std::string& idem = "") {
+    httplib::Client c("127.0.0.1", port_);
+    httplib::Headers h;
+    if (!who.empty()) h.emplace("Authorization", "Bearer " + (tokens_.count(who) ? tokens_[who] : who));
+    if (!idem.empty()) h.emplace("Idempotency-Key", idem);
+    if (method == "POST") return c.Post(path, h, body, "application/json");
+    return c.Get(path, h);
+  }
+  static json body(const httplib::Result& r) { return json::parse(r->body); }
+  static std::string error_code(const httplib::Result& r) { return body(r)["error"]["code"]; }
+
+  std::string post(const json& obs, const std::string& who = "obs-a") {
+    auto r = call("POST", "/v1/observations", who, obs.dump());
+    EXPECT_EQ(r->status, 201) << r->body;
+    return body(r)["id"];
+  }
+
+  static index::Locator* locator_;
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<Api> api_;
+  httplib::Server http_;
+  std::thread thread_;
+  int port_ = 0;
+};
+index::Locator* ApiTest::locator_ = nullptr;
+
+TEST_F(ApiTest, PostPlacesTheObservationAndKeepsItsHistory) {
+  const std::string id = post(obs_at(48.28, 37.18));  // Pokrovsk, in the DMZ
+  auto r = call("GET", "/v1/observations/" + id, "analyst");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json j = body(r);
+  EXPECT_EQ(j["placement"]["zone_kind"], "dmz");
+  EXPECT_EQ(j["submitter"], "obs-a");
+  EXPECT_EQ(j["hash"].get<std::string>().size(), 64u);
+  ASSERT_EQ(j["history"].size(), 1u);
+
+  json corrected = obs_at(48.28, 37.18);
+  corrected["count"] = 3;
+  r = call("POST", "/v1/observations/" + id + "/corrections", "obs-a", json{{"reason", "count was 3"}, {"observation", corrected}}.dump());
+  ASSERT_EQ(r->status, 201) << r->body;
+  const json after = body(call("GET", "/v1/observations/" + id, "analyst"));
+  ASSERT_EQ(after["history"].size(), 2u);
+  EXPECT_EQ(after["history"][1]["kind"], "correction");
+  EXPECT_EQ(after["observation"]["count"], j["observation"].value("count", 1)) << "the original is never rewritten";
+  EXPECT_TRUE(store_->verify().ok);
+}
+
+TEST_F(ApiTest, ObserversReadOnlyTheirOwnReports) {
+  const std::string a = post(obs_at(49.84, 24.03), "obs-a");
+  post(obs_at(46.48, 30.72), "obs-b");
+  EXPECT_EQ(call("GET", "/v1/observations/" + a, "obs-b")->status, 403);
+  EXPECT_EQ(call("GET", "/v1/observations/" + a, "obs-a")->status, 200);
+  const json list = body(call("GET", "/v1/observations", "obs-b"));
+  ASSERT_EQ(list["observations"].size(), 1u);
+  EXPECT_EQ(list["observations"][0]["submitter"], "obs-b");
+}
+
+TEST_F(ApiTest, ContingentsReadOnlyTheZonesTheyAnswerFor) {
+  const std::string lviv = post(obs_at(49.84, 24.03));    // allied-north, UK-led
+  const std::string odesa = post(obs_at(46.48, 30.72));   // allied-south, France-led
+  EXPECT_EQ(call("GET", "/v1/observations/" + lviv, "uk")->status, 200);
+  EXPECT_EQ(call("GET", "/v1/observations/" + odesa, "uk")->status, 403);
+  EXPECT_EQ(call("GET", "/v1/observations/" + lviv, "fr")->status, 403);
+  const json uk = body(call("GET", "/v1/observations", "uk"));
+  ASSERT_EQ(uk["observations"].size(), 1u);
+  EXPECT_EQ(uk["observations"][0]["id"], lviv);
+  EXPECT_EQ(call("POST", "/v1/observations", "uk", obs_at(49.84, 24.03).dump())->status, 403) << "contingents do not submit";
+}
+
+TEST_F(ApiTest, TokensAreChecked) {
+  auto r = call("GET", "/v1/observations", "");
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(error_code(r), "unauthenticated");
+  EXPECT_EQ(call("GET", "/v1/observations", "tl_not_a_token")->status, 401);
+  EXPECT_EQ(call("GET", "/v1/health", "")->status, 200);
+}
+
+TEST_F(ApiTest, MalformedJsonNamesThePosition) {
+  auto r = call("POST", "/v1/observations", "obs-a", "{\"time\": \"2025-04-12T06:30:00Z\",, }");
+  ASSERT_EQ(r->status, 400);
+  EXPECT_EQ(error_code(r), "malformed_json");
+  EXPECT_NE(body(r)["error"]["message"].get<std::string>().find("byte 33"), std::string::npos) << r->body;
+}
+
+TEST_F(ApiTest, InvalidObservationsAre422WithTheField) {
+  json unknown = obs_at(48, 35);
+  unknown["colour"] = "red";
+  unknown["size"] = 3;
+  auto r = call("POST", "/v1/observations", "obs-a", unknown.dump());
+  ASSERT_EQ(r->status, 422);
+  EXPECT_EQ(error_code(r), "unknown_field");
+  const std::string msg = body(r)["error"]["message"];
+  EXPECT_NE(msg.find("colour"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("size"), std::string::npos) << msg;
+
+  r = call("POST", "/v1/observations", "obs-a", obs_at(95, 35).dump());
+  ASSERT_EQ(r->status, 422);
+  EXPECT_EQ(body(r)["error"]["field"], "lat");
+
+  json future = obs_at(48, 35);
+  future["time"] = monitor::format_time_ms(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+      11 * 60 * 1000);
+  r = call("POST", "/v1/observations", "obs-a", future.dump());
+  ASSERT_EQ(r->status, 422);
+  EXPECT_EQ(body(r)["error"]["field"], "time");
+}
+
+TEST_F(ApiTest, ARejectedBatchWritesNothing) {
+  json batch = json::array({obs_at(48, 35), obs_at(48.1, 35.1), obs_at(48.2, 35.2)});
+  batch[2].erase("observer_id");
+  auto r = call("POST", "/v1/observations", "obs-a", batch.dump());
+  ASSERT_EQ(r->status, 422) << r->body;
+  EXPECT_EQ(body(r)["error"]["field"].get<std::string>().rfind("[2].", 0), 0u) << r->body;
+  EXPECT_EQ(store_->head().count, 0);
+  batch[2]["observer_id"] = "P-2";
+  r = call("POST", "/v1/observations", "obs-a", batch.dump());
+  ASSERT_EQ(r->status, 201);
+  EXPECT_EQ(body(r)["ids"].size(), 3u);
+  EXPECT_EQ(store_->head().count, 3);
+}
+
+TEST_F(ApiTest, IdempotencyKeys) {
+  const std::string b1 = obs_at(48, 35).dump(), b2 = obs_at(48.5, 35).dump();
+  auto first = call("POST", "/v1/observations", "obs-a", b1, "key-1");
+  ASSERT_EQ(first->status, 201);
+  auto again = call("POST", "/v1/observations", "obs-a", b1, "key-1");
+  ASSERT_EQ(again->status, 201);
+  EXPECT_EQ(body(again)["ids"], body(first)["ids"]);
+  EXPECT_EQ(store_->head().count, 1) << "a replay stores nothing";
+  auto other = call("POST", "/v1/observations", "obs-a", b2, "key-1");
+  EXPECT_EQ(other->status, 409);
+  EXPECT_EQ(error_code(other), "idempotency_conflict");
+}
+
+TEST_F(ApiTest, BodyOverTheLimitIs413) {
+  TearDown();
+  ApiOptions small;
+  small.max_body_bytes = 1000;
+  start(small);
+  json batch = json::array();
+  for (int i = 0; i < 20; ++i) batch.push_back(obs_at(48, 35));
+  auto r = call("POST", "/v1/observations", "obs-a", batch.dump());
+  ASSERT_EQ(r->status, 413);
+  EXPECT_EQ(error_code(r), "body_too_large");
+  EXPECT_EQ(store_->head().count, 0);
+}
+
+TEST_F(ApiTest, ZonesHeadAndFilters) {
+  post(obs_at(48.28, 37.18));
+  post(obs_at(49.84, 24.03));
+  const json zones = json::parse(call("GET", "/v1/zones", "analyst")->body);
+  EXPECT_EQ(zones["features"].size(), 5u);
+  const json head = body(call("GET", "/v1/chain/head", "uk"));
+  EXPECT_EQ(head["count"], 2);
+  EXPECT_EQ(head["hash"], store_->head().hash);
+  const json dmz = body(call("GET", "/v1/observations?zone_kind=dmz", "analyst"));
+  ASSERT_EQ(dmz["observations"].size(), 1u);
+  const json west = body(call("GET", "/v1/observations?bbox=22,48,26,51", "analyst"));
+  ASSERT_EQ(west["observations"].size(), 1u);
+  EXPECT_EQ(west["observations"][0]["placement"]["zone_id"], "allied-north");
+  const json page = body(call("GET", "/v1/observations?limit=1", "analyst"));
+  ASSERT_TRUE(page.contains("next_cursor"));
+  const json next = body(call("GET", "/v1/observations?limit=1&cursor=" + page["next_cursor"].get<std::string>(), "analyst"));
+  ASSERT_EQ(next["observations"].size(), 1u);
+  EXPECT_NE(next["observations"][0]["id"], page["observations"][0]["id"]);
+  EXPECT_EQ(call("GET", "/v1/observations?bbox=1,2,3", "analyst")->status, 400);
+}
+
+}  // namespace
+}  // namespace truceline::server
