@@ -1,0 +1,59 @@
+// Two `truceline serve` processes sharing one PostgreSQL database, both taking submissions at
+// once: one linear chain holding every acknowledged observation, and `verify` passes.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+#include "integration/process.h"
+#include "store/store_test_support.h"
+
+namespace truceline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string last_line(std::string s) {
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s.substr(s.rfind('\n') + 1);
+}
+
+TEST(ServePgTest, TwoServersShareOneChain) {
+  const fs::path dir = scratch_dir("serve-pg");
+  const std::string db = store::testing::fresh_pg_database();
+  const RunResult t = run_cli("token create --db '" + db + "' --role observer --name patrol-9", dir);
+  ASSERT_EQ(t.code, 0) << t.err;
+  const std::string token = last_line(t.out);
+
+  const std::string plan = (root() / "plans/kellogg-2025-04.toml").string();
+  Process a({"serve", "--plan", plan, "--db", db, "--listen", "127.0.0.1:0"}, dir / "a.out");
+  Process b({"serve", "--plan", plan, "--db", db, "--listen", "127.0.0.1:0"}, dir / "b.out");
+  const int ports[] = {served_port(a.wait_for("http://")), served_port(b.wait_for("http://"))};
+  ASSERT_GT(ports[0], 0);
+  ASSERT_GT(ports[1], 0);
+
+  std::atomic<int> acked{0};
+  auto post_many = [&](int port, int base) {
+    httplib::Client c("127.0.0.1", port);
+    for (int i = 0; i < 150; ++i) {
+      json o{{"time", "2025-04-12T06:30:00Z"}, {"observer_id", "P-9"}, {"observer_kind", "patrol"}, {"mode", "saw"},
+             {"event", "shot"}, {"lat", 48.0}, {"lon", 37.0}, {"source_ref", std::to_string(base + i)}};
+      auto r = c.Post("/v1/observations", {{"Authorization", "Bearer " + token}}, o.dump(), "application/json");
+      if (r && r->status == 201) ++acked;
+    }
+  };
+  std::thread ta(post_many, ports[0], 0), tb(post_many, ports[1], 1000), tc(post_many, ports[0], 2000),
+      td(post_many, ports[1], 3000);
+  ta.join(), tb.join(), tc.join(), td.join();
+  EXPECT_EQ(acked.load(), 600);
+
+  const RunResult v = run_cli("verify --db '" + db + "'", dir);
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_EQ(v.out.rfind("ok 600 records ", 0), 0u) << v.out;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace truceline::testing
