@@ -30,12 +30,21 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   return {listen.substr(0, colon), port};
 }
 
-int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen) {
+int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen, int threads) {
   const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
   const index::Locator locator(map);
   auto store = store::open_store(db);
   server::Api api(map, locator, *store);
   httplib::Server http;
+  // cpp-httplib serves a keep-alive connection on one worker for its whole life, and a POST waits
+  // there for its group commit: the default pool (8 workers) would hold every other client in the
+  // queue. Responses go out as headers and body in two writes; without TCP_NODELAY, Nagle's
+  // algorithm and the client's delayed ACK add ~40 ms to each. cpp-httplib closes a connection
+  // after 5 requests by default; with its listen backlog of 5, clients reconnecting that often
+  // overflow the accept queue and wait a SYN retransmission (1 s): 100 requests per connection.
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http.set_tcp_nodelay(true);
+  http.set_keep_alive_max_count(100);
   api.mount(http);
   const auto [host, port] = split_listen(listen);
   const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
@@ -78,11 +87,14 @@ int token_command(const std::string& db, const store::Token& t) {
 
 void add_monitor_commands(CLI::App& app, Action& action) {
   static std::string plan_path, db, listen = "127.0.0.1:8080";
+  static int threads = 64;
   auto* serve = app.add_subcommand("serve", "run the monitoring service's HTTP API");
   serve->add_option("--plan", plan_path, "plan file (TOML)")->required();
   serve->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
-  serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen); }; });
+  serve->add_option("--threads", threads, "worker threads, each serving one connection at a time (DEFAULT: 64)")
+      ->check(CLI::Range(1, 4096));
+  serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, threads); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute the hash chain of a record");
   verify->add_option("--db", db, "SQLite file or postgresql:// URI")->required();

@@ -243,6 +243,37 @@ void read_parties_and_zones(const Reader& r, const toml::table& root, Plan& plan
   }
 }
 
+void read_rules(const Reader& r, const toml::table& root, Plan& plan) {
+  static const std::vector<std::string> kinds{"fire_across_line", "weapon_in_dmz", "weapon_in_band", "air_over_dmz"};
+  static const std::vector<std::string> severities{"low", "medium", "high", "critical"};
+  auto one_of = [&](const toml::table* t, const std::string& key, const std::string& v, const std::vector<std::string>& allowed) {
+    if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    r.fail(t->get(key), "[[rules]] " + key, "'" + v + "' is not allowed", "use one of: " + list);
+  };
+  for (const toml::table* t : r.array_of_tables(root, "rules")) {
+    r.only_keys(*t, "rules", {"id", "kind", "severity", "weapon_classes"});
+    Rule rule{r.str(*t, "rules", "id", true), r.str(*t, "rules", "kind", true), r.str(*t, "rules", "severity", false, "high"),
+              r.strings(*t, "rules", "weapon_classes")};
+    one_of(t, "kind", rule.kind, kinds);
+    one_of(t, "severity", rule.severity, severities);
+    plan.rules.push_back(std::move(rule));
+  }
+  if (const toml::table* m = r.table_of(root, "monitoring")) {
+    r.only_keys(*m, "monitoring", {"bearing_sigma_saw", "bearing_sigma_heard"});
+    auto degrees = [&](const char* key, double& out) {
+      const toml::node* n = m->get(key);
+      if (!n) return;
+      if (!n->is_number() || n->value<double>().value() <= 0 || n->value<double>().value() >= 90)
+        r.fail(n, std::string("[monitoring] ") + key, "must be a number of degrees between 0 and 90", "e.g. 3.0");
+      out = n->value<double>().value();
+    };
+    degrees("bearing_sigma_saw", plan.monitoring.bearing_sigma_saw_deg);
+    degrees("bearing_sigma_heard", plan.monitoring.bearing_sigma_heard_deg);
+  }
+}
+
 // Every shape a zone or the line refers to must exist.
 void check_names(const Reader& r, const toml::table& root, const Plan& plan) {
   std::set<std::string> names{"area"};
@@ -283,7 +314,8 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   }
   const Reader r(path, fs::path(path).parent_path());
   r.only_keys(root, "", {"name", "date", "description", "source", "area", "settlements", "parties", "shapes",
-                         "line_of_contact", "dmz", "divide", "zones", "precedence", "withdrawal"});
+                         "line_of_contact", "dmz", "divide", "zones", "precedence", "withdrawal", "rules",
+                         "monitoring"});
   Plan plan;
   plan.path = path;
   plan.name = r.str(root, "", "name", true);
@@ -302,6 +334,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   read_parties_and_zones(r, root, plan);
   read_shapes(r, root, plan);
   read_line_and_bands(r, root, plan);
+  read_rules(r, root, plan);
   check_names(r, root, plan);
   return plan;
 }

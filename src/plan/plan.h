@@ -53,6 +53,20 @@ struct Withdrawal {
   double inside_m = 0, outside_m = 0;
 };
 
+// A rule of the ceasefire that incidents are checked against.
+struct Rule {
+  std::string id;
+  std::string kind;      // fire_across_line, weapon_in_dmz, weapon_in_band, air_over_dmz
+  std::string severity;  // low, medium, high, critical
+  std::vector<std::string> weapon_classes;  // empty: every class
+};
+
+// How observations are read: bearing uncertainty by mode, in degrees.
+struct MonitoringDefaults {
+  double bearing_sigma_saw_deg = 3;     // DEFAULT: 3° for saw and recorded
+  double bearing_sigma_heard_deg = 10;  // DEFAULT: 10° for heard
+};
+
 struct Plan {
   std::string path;  // the TOML file
   std::string name, date, description, source;
@@ -66,6 +80,8 @@ struct Plan {
   std::optional<Divide> divide;
   std::vector<ZoneDef> zones;  // in precedence order: each takes what earlier zones left
   std::vector<Withdrawal> withdrawals;
+  std::vector<Rule> rules;
+  MonitoringDefaults monitoring;
 
   const Party* party(const std::string& id) const;
 };

@@ -1,0 +1,57 @@
+#pragma once
+// Incidents: observations of one event merged, located, attributed and checked against the
+// plan's rules. One explosion heard by three patrols is one incident.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/geos.h"
+
+namespace truceline::monitor {
+
+// One observation as the correlator sees it.
+struct Sighting {
+  std::string id;                       // observation id (CSV `id` column or 1-based row number)
+  int64_t time_ms = 0;
+  std::string event, explosion_type, mode, weapon, weapon_class, observer_id;
+  int count = 1;
+  std::optional<geo::LonLat> observer;  // where it was observed from
+  std::optional<double> bearing_deg;    // towards the event, clockwise from true north
+  double bearing_sigma_deg = 10;        // 3 for saw/recorded, 10 for heard unless the plan says
+  std::optional<double> range_min_m, range_max_m;
+  std::optional<geo::LonLat> position;  // the event's own position, when given
+  double position_sigma_m = 50;         // uncertainty of a given position
+};
+
+// A 1σ error ellipse: semi-axes in metres, azimuth of the major axis clockwise from north.
+struct Ellipse {
+  double major_m = 0, minor_m = 0, azimuth_deg = 0;
+};
+
+struct Fix {
+  bool ok = false;  // false when the sightings say nothing about the position
+  geo::LonLat pos;
+  Ellipse err;
+};
+
+// A rule of the plan that an incident breaks.
+struct Violation {
+  std::string rule;      // rule id from the plan
+  std::string severity;  // low, medium, high, critical
+};
+
+struct Incident {
+  std::string id;
+  int64_t first_ms = 0, last_ms = 0;
+  std::string event;                      // the event type of its observations
+  Fix fix;
+  std::vector<std::string> observation_ids;
+  std::string zone, zone_kind, responsible;
+  std::string side;                       // side of the line of contact the incident lies on
+  std::string origin_side;                // for directional fire: the side it came from
+  bool crossed_line = false;              // fire that crossed the line of contact
+  std::vector<Violation> violations;
+};
+
+}  // namespace truceline::monitor
