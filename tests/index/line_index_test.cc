@@ -92,6 +92,19 @@ TEST(LineIndex, AgreesWithBruteForceOnRandomPoints) {
             << worst_at.lon << ", lat " << worst_at.lat << "\n";
 }
 
+// Points where the nearest point of the line is a local minimum of the distance that comparing
+// the segments' least distances misses: a vertex where the line turns back, flanked by segments
+// whose feet both lie at their far ends, and the outer side of a bend, where the feet on both
+// segments lie inside them (0.88 m and 0.70 m off before).
+TEST(LineIndex, FindsMinimaNextToPeaksAndAcrossBends) {
+  const plan::ZoneMap& map = testing::default_map();
+  const std::vector<Segment> segs = segments_of(map, "line_of_contact");
+  const Locator loc(map);
+  std::vector<std::pair<double, int>> scratch;
+  for (const geo::LonLat p : {geo::LonLat{38.023933603, 48.211188332}, geo::LonLat{32.721136873, 46.766619212}})
+    EXPECT_NEAR(loc.distance_to_line_m(p), brute_force_m(p, segs, scratch), 0.01) << "at lon " << p.lon << ", lat " << p.lat;
+}
+
 TEST(LineIndex, DmzEdgesLie15KmFromTheLineOfContact) {
   const plan::ZoneMap& map = testing::default_map();
   std::vector<geo::LonLat> vertices;
