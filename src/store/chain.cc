@@ -4,7 +4,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <memory>
 #include <stdexcept>
 
@@ -21,11 +23,9 @@ std::string canonical_content(const Record& r) {
   return j.dump();
 }
 
-std::string sha256_hex(const std::string& data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed in OpenSSL");
+namespace {
+
+std::string hex_of(const unsigned char* md, unsigned int len) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(2 * len);
@@ -36,8 +36,81 @@ std::string sha256_hex(const std::string& data) {
   return out;
 }
 
+struct FreeCtx {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+// The JSON text of a string exactly as nlohmann's dump writes it.
+void append_json_string(std::string& out, const std::string& s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out.push_back('"');
+    out += s;
+    out.push_back('"');
+  } else {
+    out += json(s).dump();  // escapes, and checks UTF-8
+  }
+}
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+}  // namespace
+
+std::string sha256_hex(const std::string& data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed in OpenSSL");
+  return hex_of(md.data(), len);
+}
+
 std::string chain_hash(const std::string& prev_hash, const std::string& content) {
-  return sha256_hex(prev_hash + "\n" + content);
+  // SHA-256 of prev_hash + "\n" + content, fed in pieces rather than concatenated.
+  thread_local std::unique_ptr<EVP_MD_CTX, FreeCtx> ctx(EVP_MD_CTX_new());
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), "\n", 1) != 1 || EVP_DigestUpdate(ctx.get(), content.data(), content.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), md.data(), &len) != 1)
+    throw std::runtime_error("SHA-256 failed in OpenSSL");
+  return hex_of(md.data(), len);
+}
+
+ContentParts content_parts(const NewRecord& in) {
+  ContentParts p;
+  p.head = "{\"body\":";
+  p.head += in.body.dump();
+  p.head += ",\"id\":\"o-";
+  p.mid = "\",\"kind\":";
+  append_json_string(p.mid, in.kind);
+  p.mid += ",\"received_ms\":";
+  p.tail = ",\"submitter\":";
+  append_json_string(p.tail, in.submitter);
+  p.tail += ",\"target_id\":";
+  append_json_string(p.tail, in.target_id);
+  p.tail.push_back('}');
+  return p;
+}
+
+std::string assemble_content(const ContentParts& parts, int64_t seq, int64_t received_ms) {
+  std::string out;
+  out.reserve(parts.head.size() + parts.mid.size() + parts.tail.size() + 56);
+  out += parts.head;
+  append_int(out, seq);
+  out += parts.mid;
+  append_int(out, received_ms);
+  out += ",\"seq\":";
+  append_int(out, seq);
+  out += parts.tail;
+  return out;
 }
 
 Record make_record(const NewRecord& in, int64_t seq, int64_t received_ms, const std::string& prev_hash) {

@@ -14,6 +14,21 @@ inline const std::string kGenesisHash(64, '0');
 // The record at position `seq` after `prev_hash`: id, content and hash filled in.
 Record make_record(const NewRecord& in, int64_t seq, int64_t received_ms, const std::string& prev_hash);
 
+// The canonical content of a record cut around the two numbers only the writer knows (seq and
+// received_ms), so that everything else — above all the body — is serialized once, on the
+// caller's thread. The keys of canonical_content sort as body, id, kind, received_ms, seq,
+// submitter, target_id, which makes the content
+//   head = {"body":<body>,"id":"o-      then seq,
+//   mid  = ","kind":<kind>,"received_ms":   then received_ms, then ,"seq": and seq again,
+//   tail = ,"submitter":<submitter>,"target_id":<target_id>}
+// assemble_content(content_parts(in), seq, ms) == canonical_content(make_record(in, seq, ms, …)).
+struct ContentParts {
+  std::string head, mid, tail;
+};
+// Throws what nlohmann's dump throws (invalid UTF-8 in a string).
+ContentParts content_parts(const NewRecord& in);
+std::string assemble_content(const ContentParts& parts, int64_t seq, int64_t received_ms);
+
 // Where the stored index disagrees with the body ("" when it agrees). The body says
 // observation.time_ms, observation.event and placement.{zone_id, zone_kind, responsible, lat, lon};
 // a field the body does not hold must be empty in the index (retractions hold none), except

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "store/chain.h"
 
@@ -18,42 +20,52 @@ int64_t clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// An index that disagrees with its body would make verify() fail later; refuse it now.
-void check_indexes(const std::vector<NewRecord>& records) {
+std::string ids_json(const std::vector<std::string>& ids) { return nlohmann::json(ids).dump(); }
+
+IdempotencyConflict conflict(const std::string& key) {
+  return IdempotencyConflict("idempotency key '" + key + "' was used before for a different request");
+}
+
+// Links the request's records into the chain after `head`, appending them to `rows`; advances
+// `head` past them.
+AppendResult place(const AppendRequest& req, ChainHead& head, int64_t now_ms, std::vector<ChainRow>& rows) {
+  AppendResult result;
+  const std::vector<NewRecord>& records = *req.records;
+  result.ids.reserve(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
-    const std::string why = index_mismatch(records[i].index, records[i].body);
-    if (!why.empty()) throw std::invalid_argument("record " + std::to_string(i) + ": " + why);
+    ChainRow row;
+    row.seq = head.count + 1;
+    row.id = "o-" + std::to_string(row.seq);
+    row.in = &records[i];
+    row.received_ms = now_ms;
+    row.content = assemble_content(req.parts[i], row.seq, now_ms);
+    row.prev_hash = std::move(head.hash);
+    row.hash = chain_hash(row.prev_hash, row.content);
+    head = {row.seq, row.hash, now_ms};
+    result.ids.push_back(row.id);
+    rows.push_back(std::move(row));
   }
+  return result;
 }
 
 // The request's effect inside the open savepoint; advances `head` past its records.
 AppendResult apply(AppendTx& tx, const AppendRequest& req, ChainHead& head, int64_t now_ms) {
   const std::string& key = *req.key;
   if (!key.empty()) {
-    if (auto row = tx.find_key(key)) {
-      if (row->request_hash != *req.request_hash)
-        throw IdempotencyConflict("idempotency key '" + key + "' was used before for a different request");
-      return {row->ids, true};
+    auto found = tx.find_keys({key});
+    if (!found.empty()) {
+      if (found.front().second.request_hash != *req.request_hash) throw conflict(key);
+      return {std::move(found.front().second.ids), true};
     }
   }
-  std::vector<Record> records;
-  AppendResult result;
-  for (const NewRecord& in : *req.records) {
-    records.push_back(make_record(in, head.count + 1, now_ms, head.hash));
-    head = {head.count + 1, records.back().hash, now_ms};
-    result.ids.push_back(records.back().id);
-  }
-  tx.insert(records);
-  if (!key.empty()) tx.put_key(key, *req.request_hash, nlohmann::json(result.ids).dump());
+  std::vector<ChainRow> rows;
+  AppendResult result = place(req, head, now_ms, rows);
+  if (!rows.empty()) tx.insert(rows);
+  if (!key.empty()) tx.put_keys({{key, *req.request_hash, ids_json(result.ids)}});
   return result;
 }
 
 Outcome run_one(AppendTx& tx, const AppendRequest& req, ChainHead& head, int64_t now_ms) {
-  try {
-    check_indexes(*req.records);
-  } catch (...) {
-    return {{}, std::current_exception()};
-  }
   tx.savepoint();
   ChainHead after = head;
   try {
@@ -67,27 +79,104 @@ Outcome run_one(AppendTx& tx, const AppendRequest& req, ChainHead& head, int64_t
   }
 }
 
-}  // namespace
-
-void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
-  std::vector<Outcome> outcomes;
-  try {
-    ChainHead head = tx.begin();
-    // One received time per transaction, never before the head's, so the chain's times only rise.
-    const int64_t now_ms = std::max(clock_ms(), head.received_ms);
-    for (AppendRequest* req : batch) outcomes.push_back(run_one(tx, *req, head, now_ms));
-    tx.commit();
-  } catch (...) {
-    tx.rollback();
-    for (AppendRequest* req : batch) req->done.set_exception(std::current_exception());
-    return;
-  }
+void answer(const std::vector<AppendRequest*>& batch, std::vector<Outcome>& outcomes) {
   for (size_t i = 0; i < batch.size(); ++i) {
     if (outcomes[i].error)
       batch[i]->done.set_exception(outcomes[i].error);
     else
       batch[i]->done.set_value(std::move(outcomes[i].result));
   }
+}
+
+void fail_all(const std::vector<AppendRequest*>& batch, std::exception_ptr error) {
+  for (AppendRequest* req : batch) req->done.set_exception(error);
+}
+
+// The batch with each request in its own savepoint: slower, but a request whose write fails
+// fails alone.
+void run_each(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
+  std::vector<Outcome> outcomes;
+  try {
+    ChainHead head = tx.begin();
+    const int64_t now_ms = std::max(clock_ms(), head.received_ms);
+    for (AppendRequest* req : batch) outcomes.push_back(run_one(tx, *req, head, now_ms));
+    tx.commit();
+  } catch (...) {
+    tx.rollback();
+    fail_all(batch, std::current_exception());
+    return;
+  }
+  answer(batch, outcomes);
+}
+
+}  // namespace
+
+void prepare(AppendRequest& req) {
+  // An index that disagrees with its body would make verify() fail later; refuse it now.
+  const std::vector<NewRecord>& records = *req.records;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::string why = index_mismatch(records[i].index, records[i].body);
+    if (!why.empty()) throw std::invalid_argument("record " + std::to_string(i) + ": " + why);
+  }
+  req.parts.reserve(records.size());
+  for (const NewRecord& in : records) req.parts.push_back(content_parts(in));
+}
+
+void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
+  std::vector<Outcome> outcomes(batch.size());
+  bool writing = false;  // between begin and commit: a failure there leaves nothing committed
+  try {
+    ChainHead head = tx.begin();
+    writing = true;
+    // One received time per transaction, never before the head's, so the chain's times only rise.
+    const int64_t now_ms = std::max(clock_ms(), head.received_ms);
+
+    std::vector<std::string> keys;
+    std::unordered_set<std::string> asked;
+    for (const AppendRequest* req : batch)
+      if (!req->key->empty() && asked.insert(*req->key).second) keys.push_back(*req->key);
+    // Stored keys, then the keys of the requests before in this batch.
+    std::unordered_map<std::string, AppendTx::KeyRow> known;
+    if (!keys.empty())
+      for (auto& [key, row] : tx.find_keys(keys)) known.emplace(std::move(key), std::move(row));
+
+    std::vector<ChainRow> rows;
+    std::vector<KeyPut> puts;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const AppendRequest& req = *batch[i];
+      const std::string& key = *req.key;
+      if (!key.empty()) {
+        if (auto it = known.find(key); it != known.end()) {
+          if (it->second.request_hash != *req.request_hash)
+            outcomes[i].error = std::make_exception_ptr(conflict(key));
+          else
+            outcomes[i].result = {it->second.ids, true};
+          continue;
+        }
+      }
+      outcomes[i].result = place(req, head, now_ms, rows);
+      if (!key.empty()) {
+        puts.push_back({key, *req.request_hash, ids_json(outcomes[i].result.ids)});
+        known.emplace(key, AppendTx::KeyRow{*req.request_hash, outcomes[i].result.ids});
+      }
+    }
+    if (!rows.empty()) tx.insert(rows);
+    if (!puts.empty()) tx.put_keys(puts);
+    writing = false;
+    tx.commit();
+  } catch (...) {
+    tx.rollback();
+    // A failed commit may have committed after all: only a failure before it may be retried.
+    if (!writing) {
+      fail_all(batch, std::current_exception());
+      return;
+    }
+  }
+  if (writing) {
+    run_each(tx, batch);
+    return;
+  }
+  answer(batch, outcomes);
 }
 
 GroupCommitter::GroupCommitter(std::unique_ptr<AppendTx> tx, size_t max_records)
@@ -108,6 +197,7 @@ AppendResult GroupCommitter::append(const std::vector<NewRecord>& records, const
   req.records = &records;
   req.key = &key;
   req.request_hash = &request_hash;
+  prepare(req);
   std::future<AppendResult> done = req.done.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -72,6 +72,15 @@ Result Conn::exec(const std::string& sql, const std::vector<Param>& params) {
   return Result(r);
 }
 
+Result Conn::exec_values(const std::string& sql, const std::vector<const char*>& values) {
+  PGresult* r = PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                             nullptr, 0);
+  const ExecStatusType st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(sql.substr(0, 60), r);
+  state_.clear();
+  return Result(r);
+}
+
 void Conn::fail(const std::string& doing, const PGresult* r) {
   const char* code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   state_ = code ? code : "";

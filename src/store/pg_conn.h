@@ -48,6 +48,8 @@ class Conn {
 
   // Runs one statement (or, without parameters, several); throws StoreError on failure.
   Result exec(const std::string& sql, const std::vector<Param>& params = {});
+  // One statement with parameters already in text form (nullptr is SQL NULL); no copies made.
+  Result exec_values(const std::string& sql, const std::vector<const char*>& values);
   // Connected and outside any transaction: fit to lend to the next caller.
   bool healthy() const { return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE; }
   // Reconnects after the server dropped the connection.

@@ -62,24 +62,36 @@ std::vector<Record> read_all(const pg::Result& r) {
   return out;
 }
 
-void append_params(const Record& r, std::vector<Param>& p) {
-  for (Param v : {param(r.seq), param(r.id), param(r.kind), param(r.target_id), param(r.submitter),
-                  param(r.received_ms), param(r.content), param(r.prev_hash), param(r.hash),
-                  param(r.index.time_ms), param(r.index.event), param(r.index.zone_id), param(r.index.zone_kind),
-                  param(r.index.responsible), param(r.index.lat), param(r.index.lon)})
-    p.push_back(std::move(v));
-}
-
-// INSERT … VALUES ($1..$16), ($17..$32), … for `rows` rows.
-std::string insert_sql(size_t rows) {
-  std::string sql = std::string("INSERT INTO records(") + kRecordColumns + ") VALUES ";
+// INSERT INTO <table>(<columns>) VALUES ($1..$c), ($c+1..$2c), … for `rows` rows of `cols` columns.
+std::string values_sql(const std::string& into, int cols, size_t rows) {
+  std::string sql = into + " VALUES ";
   for (size_t i = 0; i < rows; ++i) {
     sql += i ? ", (" : "(";
-    for (int c = 1; c <= kRecordColumnCount; ++c)
-      sql += "$" + std::to_string(i * kRecordColumnCount + c) + (c < kRecordColumnCount ? "," : ")");
+    for (int c = 1; c <= cols; ++c)
+      sql += "$" + std::to_string(i * cols + c) + (c < cols ? "," : ")");
   }
   return sql;
 }
+
+// A PostgreSQL text[] literal of `items`.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(',');
+    out.push_back('"');
+    for (char ch : items[i]) {
+      if (ch == '"' || ch == '\\') out.push_back('\\');
+      out.push_back(ch);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+// The statements "BEGIN", the chain lock and the head read, sent as one.
+const std::string kBeginSql =
+    std::string("BEGIN; ") + kLockChain + "; SELECT seq, hash, received_ms FROM records ORDER BY seq DESC LIMIT 1";
 
 ChainHead read_head(Conn& c) {
   const pg::Result r = c.exec("SELECT seq, hash, received_ms FROM records ORDER BY seq DESC LIMIT 1");
@@ -93,33 +105,64 @@ class PgAppendTx : public AppendTx {
 
   ChainHead begin() override {
     c_->ensure_connected();
-    c_->exec("BEGIN");
-    // Under READ COMMITTED the next statement sees everything committed before the lock was ours.
-    c_->exec(kLockChain);
-    return read_head(*c_);
+    // Under READ COMMITTED the head read sees everything committed before the lock was ours.
+    // One round trip: the three statements go in one simple query.
+    const pg::Result r = c_->exec(kBeginSql);
+    if (r.rows() == 0) return {0, kGenesisHash, 0};
+    return {r.int64(0, 0), r.text(0, 1), r.int64(0, 2)};
   }
   void savepoint() override { c_->exec("SAVEPOINT request"); }
   void release() override { c_->exec("RELEASE SAVEPOINT request"); }
   void rollback_to_savepoint() override { c_->exec("ROLLBACK TO SAVEPOINT request; RELEASE SAVEPOINT request"); }
 
-  std::optional<KeyRow> find_key(const std::string& key) override {
-    const pg::Result r = c_->exec("SELECT request_hash, ids_json FROM idempotency WHERE key = $1", {key});
-    if (r.rows() == 0) return std::nullopt;
-    return KeyRow{r.text(0, 0), nlohmann::json::parse(r.text(0, 1)).get<std::vector<std::string>>()};
+  std::vector<std::pair<std::string, KeyRow>> find_keys(const std::vector<std::string>& keys) override {
+    const pg::Result r = c_->exec("SELECT key, request_hash, ids_json FROM idempotency WHERE key = ANY($1::text[])",
+                                  {text_array(keys)});
+    std::vector<std::pair<std::string, KeyRow>> found;
+    for (int i = 0; i < r.rows(); ++i)
+      found.emplace_back(r.text(i, 0),
+                         KeyRow{r.text(i, 1), nlohmann::json::parse(r.text(i, 2)).get<std::vector<std::string>>()});
+    return found;
   }
 
-  void insert(const std::vector<Record>& records) override {
-    for (size_t at = 0; at < records.size(); at += kInsertChunk) {
-      const size_t n = std::min(kInsertChunk, records.size() - at);
-      std::vector<Param> p;
-      p.reserve(n * kRecordColumnCount);
-      for (size_t i = at; i < at + n; ++i) append_params(records[i], p);
-      c_->exec(insert_sql(n), p);
+  void insert(const std::vector<ChainRow>& rows) override {
+    static const std::string into = std::string("INSERT INTO records(") + kRecordColumns + ")";
+    std::vector<const char*> values;
+    std::vector<std::string> numbers;  // the numeric parameters' text, alive until the statement ran
+    for (size_t at = 0; at < rows.size(); at += kInsertChunk) {
+      const size_t n = std::min(kInsertChunk, rows.size() - at);
+      values.clear();
+      numbers.clear();
+      numbers.reserve(5 * n);  // no reallocation: `values` points into it
+      auto number = [&](Param p) -> const char* {
+        if (!p) return nullptr;
+        numbers.push_back(std::move(*p));
+        return numbers.back().c_str();
+      };
+      for (size_t i = at; i < at + n; ++i) {
+        const ChainRow& r = rows[i];
+        const NewRecord& in = *r.in;
+        for (const char* v : {number(param(r.seq)), r.id.c_str(), in.kind.c_str(), in.target_id.c_str(),
+                              in.submitter.c_str(), number(param(r.received_ms)), r.content.c_str(),
+                              r.prev_hash.c_str(), r.hash.c_str(), number(param(in.index.time_ms)),
+                              in.index.event.c_str(), in.index.zone_id.c_str(), in.index.zone_kind.c_str(),
+                              in.index.responsible.c_str(), number(param(in.index.lat)), number(param(in.index.lon))})
+          values.push_back(v);
+      }
+      c_->exec_values(values_sql(into, kRecordColumnCount, n), values);
     }
   }
 
-  void put_key(const std::string& key, const std::string& request_hash, const std::string& ids_json) override {
-    c_->exec("INSERT INTO idempotency(key, request_hash, ids_json) VALUES ($1, $2, $3)", {key, request_hash, ids_json});
+  void put_keys(const std::vector<KeyPut>& keys) override {
+    static const std::string into = "INSERT INTO idempotency(key, request_hash, ids_json)";
+    constexpr size_t kChunk = 1000;
+    for (size_t at = 0; at < keys.size(); at += kChunk) {
+      const size_t n = std::min(kChunk, keys.size() - at);
+      std::vector<const char*> values;
+      for (size_t i = at; i < at + n; ++i)
+        for (const std::string* v : {&keys[i].key, &keys[i].request_hash, &keys[i].ids_json}) values.push_back(v->c_str());
+      c_->exec_values(values_sql(into, 3, n), values);
+    }
   }
 
   void commit() override {
@@ -138,9 +181,14 @@ class PgAppendTx : public AppendTx {
   std::unique_ptr<Conn> c_;
 };
 
+// Read connections per process: every HTTP worker authenticates each request with a read, and a
+// connection opened per request (a server process forked per request) costs far more than the
+// read; callers beyond this many wait for a connection to come back.
+constexpr size_t kReaders = 16;
+
 class PgStore : public Store {
  public:
-  explicit PgStore(const std::string& uri) : readers_([uri] { return std::make_unique<Conn>(uri); }, 8) {
+  explicit PgStore(const std::string& uri) : readers_([uri] { return std::make_unique<Conn>(uri); }, kReaders, kReaders) {
     auto writer = std::make_unique<Conn>(uri);
     // Two processes starting together must not both create the tables.
     writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kSchema + "COMMIT;");

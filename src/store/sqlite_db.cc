@@ -20,6 +20,11 @@ Stmt& Stmt::bind(int i, const std::string& v) {
   return *this;
 }
 
+Stmt& Stmt::bind_static(int i, const std::string& v) {
+  if (sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC) != SQLITE_OK) db_.fail("binding");
+  return *this;
+}
+
 Stmt& Stmt::bind(int i, int64_t v) {
   if (sqlite3_bind_int64(s_, i, v) != SQLITE_OK) db_.fail("binding");
   return *this;

@@ -29,6 +29,9 @@ class Stmt {
   Stmt& bind(int i, double v) { return bind(i, std::optional<double>(v)); }  // not the int64_t one
   Stmt& bind(int i, std::optional<double> v);
   Stmt& bind(int i, const SqlParam& v);
+  // Without a copy: `v` must stay unchanged until the statement is reset.
+  Stmt& bind_static(int i, const std::string& v);
+  Stmt& bind_static(int i, int64_t v) { return bind(i, v); }
   // True while there is a row.
   bool step();
   void run() { step(); }

@@ -1,5 +1,9 @@
 #include "store/sqlite_store.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "store/chain.h"
 #include "store/group_commit.h"
 #include "store/pool.h"
@@ -70,28 +74,35 @@ class SqliteAppendTx : public AppendTx {
   void release() override { db_->exec("RELEASE request"); }
   void rollback_to_savepoint() override { db_->exec("ROLLBACK TO request; RELEASE request"); }
 
-  std::optional<KeyRow> find_key(const std::string& key) override {
-    Stmt& s = db_->cached("SELECT request_hash, ids_json FROM idempotency WHERE key = ?").bind(1, key);
-    if (!s.step()) return std::nullopt;
-    KeyRow row{s.text(0), nlohmann::json::parse(s.text(1)).get<std::vector<std::string>>()};
-    s.reset();
-    return row;
+  std::vector<std::pair<std::string, KeyRow>> find_keys(const std::vector<std::string>& keys) override {
+    std::vector<std::pair<std::string, KeyRow>> found;
+    for (const std::string& key : keys) {
+      Stmt& s = db_->cached("SELECT request_hash, ids_json FROM idempotency WHERE key = ?").bind(1, key);
+      if (!s.step()) continue;
+      found.emplace_back(key, KeyRow{s.text(0), nlohmann::json::parse(s.text(1)).get<std::vector<std::string>>()});
+      s.reset();
+    }
+    return found;
   }
 
-  void insert(const std::vector<Record>& records) override {
+  void insert(const std::vector<ChainRow>& rows) override {
     Stmt& s = db_->cached(std::string("INSERT INTO records(") + kRecordColumns +
                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    for (const Record& r : records) {
-      s.reset().bind(1, r.seq).bind(2, r.id).bind(3, r.kind).bind(4, r.target_id).bind(5, r.submitter);
-      s.bind(6, r.received_ms).bind(7, r.content).bind(8, r.prev_hash).bind(9, r.hash);
-      s.bind(10, r.index.time_ms).bind(11, r.index.event).bind(12, r.index.zone_id).bind(13, r.index.zone_kind);
-      s.bind(14, r.index.responsible).bind(15, r.index.lat).bind(16, r.index.lon).run();
+    // The rows outlive each step: bound without copies.
+    for (const ChainRow& r : rows) {
+      const NewRecord& in = *r.in;
+      s.reset().bind_static(1, r.seq).bind_static(2, r.id).bind_static(3, in.kind).bind_static(4, in.target_id);
+      s.bind_static(5, in.submitter).bind_static(6, r.received_ms).bind_static(7, r.content);
+      s.bind_static(8, r.prev_hash).bind_static(9, r.hash).bind_static(10, in.index.time_ms);
+      s.bind_static(11, in.index.event).bind_static(12, in.index.zone_id).bind_static(13, in.index.zone_kind);
+      s.bind_static(14, in.index.responsible).bind(15, in.index.lat).bind(16, in.index.lon).run();
     }
   }
 
-  void put_key(const std::string& key, const std::string& request_hash, const std::string& ids_json) override {
-    db_->cached("INSERT INTO idempotency(key, request_hash, ids_json) VALUES (?,?,?)")
-        .bind(1, key).bind(2, request_hash).bind(3, ids_json).run();
+  void put_keys(const std::vector<KeyPut>& keys) override {
+    for (const KeyPut& k : keys)
+      db_->cached("INSERT INTO idempotency(key, request_hash, ids_json) VALUES (?,?,?)")
+          .bind(1, k.key).bind(2, k.request_hash).bind(3, k.ids_json).run();
   }
 
   void commit() override { db_->exec("COMMIT"); }
@@ -103,13 +114,76 @@ class SqliteAppendTx : public AppendTx {
   std::unique_ptr<Db> db_;
 };
 
+// Copies the WAL back into the database file on its own thread and connection, so that the
+// writer's commits do not wait for it. The writer's WAL hook wakes it once the WAL holds
+// kCheckpointFrames frames; should it fall far behind, the writer checkpoints itself, as SQLite's
+// automatic checkpoint would. Durability does not depend on it: a commit is durable once its WAL
+// frames are synced.
+class Checkpointer {
+ public:
+  static constexpr int kCheckpointFrames = 1000;   // SQLite's wal_autocheckpoint default
+  static constexpr int kWriterCheckpointFrames = 64'000;
+
+  explicit Checkpointer(const std::string& path) : db_(path, false), thread_([this] { loop(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+  // Installs the hook on the writer's connection.
+  void watch(Db& writer) { sqlite3_wal_hook(writer.handle(), &Checkpointer::hook, this); }
+
+ private:
+  static int hook(void* self, sqlite3* db, const char* schema, int frames) {
+    if (frames >= kWriterCheckpointFrames) {
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (frames >= kCheckpointFrames) {
+      auto* c = static_cast<Checkpointer*>(self);
+      {
+        std::lock_guard<std::mutex> lock(c->mu_);
+        c->wanted_ = true;
+      }
+      c->cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return stopping_ || wanted_; });
+      if (stopping_) return;
+      wanted_ = false;
+      lock.unlock();
+      // PASSIVE: copies what it can without blocking the writer or readers; errors (a busy
+      // database) only mean the next wake-up tries again.
+      sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  Db db_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool wanted_ = false, stopping_ = false;
+  std::thread thread_;
+};
+
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(const std::string& path)
-      : path_(path), readers_([path] { return std::make_unique<Db>(path, false); }, 16) {
+      : path_(path), readers_([path] { return std::make_unique<Db>(path, false); }, 64) {
     auto writer = std::make_unique<Db>(path, true);
     writer->exec("PRAGMA journal_mode=WAL");
     writer->exec(kSchema);
+    // The indexes' pages stay in memory between transactions (the default cache is 2 MiB).
+    writer->exec("PRAGMA cache_size=-65536");
+    checkpointer_ = std::make_unique<Checkpointer>(path);
+    checkpointer_->watch(*writer);
     committer_ = std::make_unique<GroupCommitter>(std::make_unique<SqliteAppendTx>(std::move(writer)));
   }
 
@@ -181,7 +255,8 @@ class SqliteStore : public Store {
  private:
   std::string path_;
   Pool<Db> readers_;
-  std::unique_ptr<GroupCommitter> committer_;  // last: its writer thread stops first
+  std::unique_ptr<Checkpointer> checkpointer_;  // outlives the writer, whose hook wakes it
+  std::unique_ptr<GroupCommitter> committer_;   // last: its writer thread stops first
 };
 
 }  // namespace
