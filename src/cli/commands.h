@@ -12,6 +12,7 @@ void add_plan_commands(CLI::App& app, Action& action);
 void add_classify_command(CLI::App& app, Action& action);
 void add_monitor_commands(CLI::App& app, Action& action);
 void add_simulate_command(CLI::App& app, Action& action);
+void add_incidents_command(CLI::App& app, Action& action);
 
 // Writes one warning line to stderr.
 void warn_line(const std::string& w);

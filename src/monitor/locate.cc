@@ -228,13 +228,16 @@ Ellipse ellipse_of(Sym c) {
   return e;
 }
 
-// The band assumed for a bearing without one, as place() assumes it (docs/observations.md).
+// The band assumed for a bearing without one, as place() assumes it (docs/observations.md). Small
+// arms, vehicles, troops and small drones: where a patrol notices them at all, seen (or recorded)
+// up to about 4 km, heard (or mode not given) up to about 8 km — 0–4 km and 0–8 km. Explosions,
+// flashes, flares, aircraft and the rest carry far in every mode: 1–9 km.
 struct Band {
   double min_m, max_m;
 };
-Band default_band(const std::string& event) {
+Band default_band(const std::string& event, const std::string& mode) {
   for (const char* near : {"shot", "burst", "armour", "troops", "uav"})
-    if (event == near) return {0, 2000};
+    if (event == near) return mode == "saw" || mode == "recorded" ? Band{0, 4000} : Band{0, 8000};
   return {1000, 9000};
 }
 
@@ -251,7 +254,7 @@ Fix observers_only(const std::vector<const Sighting*>& ss, const Plane& pl) {
   for (const Sighting* s : ss) {
     if (!s->observer) continue;
     sum = sum + pl.forward(*s->observer), ++n;
-    sigma = std::max(sigma, s->range_max_m ? *s->range_max_m : default_band(s->event).max_m);
+    sigma = std::max(sigma, s->range_max_m ? *s->range_max_m : default_band(s->event, s->mode).max_m);
   }
   Fix f;
   f.ok = true;
@@ -261,6 +264,14 @@ Fix observers_only(const std::vector<const Sighting*>& ss, const Plane& pl) {
 }
 
 }  // namespace
+
+double bearing_sigma_deg(const Sighting& s) {
+  if (!s.bearing_deg) return s.bearing_sigma_deg;
+  const double off = std::remainder(*s.bearing_deg, 22.5);
+  if (std::fabs(off) > 0.05) return s.bearing_sigma_deg;
+  constexpr double kQuantum = 22.5 / 3.4641016151377544;  // 22.5° / √12
+  return std::hypot(s.bearing_sigma_deg, kQuantum);
+}
 
 Fix locate(const std::vector<const Sighting*>& sightings, const LocateOptions& opt) {
   std::vector<const Sighting*> ss;
@@ -276,7 +287,7 @@ Fix locate(const std::vector<const Sighting*>& sightings, const LocateOptions& o
     const Vec o = pl.forward(*s->observer);
     if (s->bearing_deg)
       pb.bearings.push_back({o, plane_direction(pl, *s->observer, *s->bearing_deg),
-                             s->bearing_sigma_deg * kDeg});
+                             bearing_sigma_deg(*s) * kDeg});
     if (s->range_min_m && s->range_max_m)
       pb.ranges.push_back(range_of(o, {*s->range_min_m, *s->range_max_m}));
   }
@@ -290,7 +301,7 @@ Fix locate(const std::vector<const Sighting*>& sightings, const LocateOptions& o
   if (opt.default_band_prior || one_place)
     for (const Sighting* s : ss)
       if (s->observer && s->bearing_deg && !(s->range_min_m && s->range_max_m))
-        pb.ranges.push_back(range_of(pl.forward(*s->observer), default_band(s->event)));
+        pb.ranges.push_back(range_of(pl.forward(*s->observer), default_band(s->event, s->mode)));
 
   const Vec p = solve(pb, start(pb, opt.max_distance_m), opt.max_iterations, opt.max_distance_m);
   Sym n;

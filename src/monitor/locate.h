@@ -42,6 +42,14 @@ struct LocateOptions {
   bool default_band_prior = true;
 };
 
+// The 1σ of a sighting's bearing as locate() and the correlator use it: its stated σ, widened by
+// the quantisation of a 16-point compass direction (22.5° sectors, σ = 22.5°/√12 ≈ 6.5°, added in
+// quadrature) when the bearing lies on one of the 16 points. A report of "ENE" reaches the model
+// as a bearing of 67.5°, but the event may lie anywhere within ±11.25° of it before the observer's
+// own error. A measured bearing that happens to fall on a point (1 in 225 at 0.1° resolution) gets
+// the wider σ too, which costs little.
+double bearing_sigma_deg(const Sighting& s);
+
 // Fix from one or more sightings of the same event. A sighting with a given position counts as
 // a position measurement; one with observer + bearing as a bearing measurement, plus a range
 // measurement (middle of the band, σ = half its width) when it has a band.

@@ -19,18 +19,20 @@ struct Band {
   double min_km, max_km;
 };
 
-// The range band assumed when an observer gave a bearing but no range. Explosions, flashes, flares
-// and aircraft carry far (OSCE monitors routinely reported them at 3–10 km); small arms, vehicles,
-// troops and small drones are heard or picked out within a couple of kilometres.
-Band default_band(const std::string& event) {
+// The range band assumed when an observer gave a bearing but no range, as locate() assumes it.
+// Small arms, vehicles, troops and small drones: where a patrol notices them at all, seen (or
+// recorded) up to about 4 km and heard up to about 8 km (the OSCE's practice, and the simulator's)
+// — 0–4 km and 0–8 km; a 0–2 km band split their reports from those of other patrols. Explosions,
+// flashes, flares and aircraft carry far (OSCE monitors routinely reported them at 3–10 km): 1–9 km.
+Band default_band(const std::string& event, const std::string& mode) {
   for (const char* near : {"shot", "burst", "armour", "troops", "uav"})
-    if (event == near) return {0, 2};
+    if (event == near) return mode == "saw" || mode == "recorded" ? Band{0, 4} : Band{0, 8};
   return {1, 9};
 }
 
 Band band_of(const Observation& o) {
   if (o.range_min_km && o.range_max_km) return {*o.range_min_km, *o.range_max_km};
-  return default_band(o.event);
+  return default_band(o.event, o.mode);
 }
 
 // Along the bearing, half the band stands for 1σ (conservative: a uniform band has σ = width/√12);

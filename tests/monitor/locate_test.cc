@@ -260,11 +260,11 @@ TEST(Locate, EllipseAxesAreOrderedAndAzimuthInHalfCircle) {
   }
 }
 
-// One heard bearing without a band: the event's default band (1–9 km for an explosion, 0–2 km for
-// a shot) stands in for the range, so the fix sits at its middle with the ellipse along the bearing.
+// One heard bearing without a band: the event's default band (1–9 km for an explosion, 0–8 km for
+// a heard shot) stands in for the range, so the fix sits at its middle with the ellipse along the bearing.
 // Without the prior option too: nothing else fixes the distance.
 TEST(Locate, LoneBearingUsesTheDefaultBandAlongIt) {
-  for (const auto& [event, mid, half] : {std::tuple{"explosion", 5000.0, 4000.0}, {"shot", 1000.0, 1000.0}})
+  for (const auto& [event, mid, half] : {std::tuple{"explosion", 5000.0, 4000.0}, {"shot", 4000.0, 4000.0}})
   for (bool prior : {true, false}) {
     Sighting s;
     s.event = event, s.mode = "heard";
@@ -282,13 +282,16 @@ TEST(Locate, LoneBearingUsesTheDefaultBandAlongIt) {
 TEST(Locate, BearingWithBandSitsInTheBand) {
   Sighting s;
   s.event = "explosion";
-  s.observer = kNear, s.bearing_deg = 45, s.bearing_sigma_deg = 3;
+  s.observer = kNear, s.bearing_deg = 40, s.bearing_sigma_deg = 3;  // not a compass point
   s.range_min_m = 3000, s.range_max_m = 6000;
   const Fix f = locate({&s});
   EXPECT_NEAR(geo::distance_m(kNear, f.pos), 4500, 1);
-  EXPECT_NEAR(f.err.azimuth_deg, 45, 0.1);
+  EXPECT_NEAR(f.err.azimuth_deg, 40, 0.1);
   EXPECT_NEAR(f.err.major_m, 1500, 1);
   EXPECT_NEAR(f.err.minor_m, 4500 * 3 * kDeg, 1);
+  // On a 16-point compass point ("NE") the bearing carries the sector's quantisation too.
+  s.bearing_deg = 45;
+  EXPECT_NEAR(locate({&s}).err.minor_m, 4500 * std::hypot(3, 22.5 / std::sqrt(12)) * kDeg, 1);
 }
 
 // Two patrols 500 m apart, both seeing an event 6 km off: their bearings differ by under 5°, about

@@ -89,8 +89,14 @@ TEST(ObservationPlace, DefaultBandsWithoutRange) {
   Observation shots = patrol("heard", "burst");
   shots.bearing_deg = 90;
   const Placement q = placed(shots);
-  EXPECT_NEAR(from_observer(shots, q).dist_m, 1000, 1.0);
-  EXPECT_NEAR(*q.err_m, std::hypot(1000, 1000 * rad(10)), 1e-6);
+  EXPECT_NEAR(from_observer(shots, q).dist_m, 4000, 1.0);  // heard: 0–8 km
+  EXPECT_NEAR(*q.err_m, std::hypot(4000, 4000 * rad(10)), 1e-6);
+
+  Observation seen = patrol("saw", "burst");
+  seen.bearing_deg = 90;
+  const Placement r = placed(seen);
+  EXPECT_NEAR(from_observer(seen, r).dist_m, 2000, 1.0);  // seen: 0–4 km
+  EXPECT_NEAR(*r.err_m, std::hypot(2000, 2000 * rad(3)), 1e-6);
 }
 
 TEST(ObservationPlace, GivenPositionInTheDmzNearPokrovsk) {
