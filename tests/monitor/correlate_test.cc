@@ -320,20 +320,6 @@ TEST(CorrelateBars, Seed7) { check_bars(7); }
 
 // The offline speed bar (docs/benchmarks.md): TRUCELINE_BENCH_CORRELATE=1 to run it; it simulates
 // about a million observations (six weeks of events at 14 times the simulator's default rate).
-TEST(CorrelateBars, MillionObservationsBenchmark) {
-  if (!std::getenv("TRUCELINE_BENCH_CORRELATE")) GTEST_SKIP() << "set TRUCELINE_BENCH_CORRELATE=1";
-  SimOptions opt;
-  opt.events = 660'000, opt.seed = 2025, opt.hours = 24 * 45;
-  const Simulation sim = simulate(testing::default_map(), opt);
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto incs = run(sim.observations);
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const Score sc = score(sim, incs);
-  std::printf("%zu observations → %zu incidents in %.2f s (%.0f observations/s); pairs precision %.4f recall %.4f\n",
-              sim.observations.size(), incs.size(), s, sim.observations.size() / s, sc.precision, sc.recall);
-  EXPECT_LT(s, 10.0);
-}
-
 // The same stream fed one report at a time gives the same grouping as the offline run.
 TEST(CorrelateBars, IncrementalMatchesOffline) {
   SimOptions opt;
