@@ -16,24 +16,14 @@ using pg::param;
 // The advisory lock every appender of a database takes: "trucelin" in ASCII.
 constexpr const char* kLockChain = "SELECT pg_advisory_xact_lock(8390898125508471150)";
 
-constexpr const char* kSchema = R"sql(
+// The records table in this dialect; kSharedSchema adds the rest.
+constexpr const char* kRecordsTable = R"sql(
 CREATE TABLE IF NOT EXISTS records(
   seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, target_id TEXT NOT NULL,
   submitter TEXT NOT NULL, received_ms BIGINT NOT NULL, content TEXT NOT NULL,
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time_ms BIGINT NOT NULL, event TEXT NOT NULL,
   zone_id TEXT NOT NULL, zone_kind TEXT NOT NULL, responsible TEXT NOT NULL,
   lat DOUBLE PRECISION, lon DOUBLE PRECISION);
-CREATE INDEX IF NOT EXISTS records_time ON records(time_ms);
-CREATE INDEX IF NOT EXISTS records_zone ON records(zone_id);
-CREATE INDEX IF NOT EXISTS records_zone_kind ON records(zone_kind);
-CREATE INDEX IF NOT EXISTS records_event ON records(event);
-CREATE INDEX IF NOT EXISTS records_responsible ON records(responsible);
-CREATE INDEX IF NOT EXISTS records_submitter ON records(submitter);
-CREATE INDEX IF NOT EXISTS records_target ON records(target_id);
-CREATE INDEX IF NOT EXISTS records_position ON records(lon, lat);
-CREATE TABLE IF NOT EXISTS idempotency(key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, ids_json TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
-  contingent TEXT NOT NULL);
 )sql";
 
 // Rows per INSERT statement: 16 parameters each, well under libpq's 65,535.
@@ -191,7 +181,7 @@ class PgStore : public Store {
   explicit PgStore(const std::string& uri) : readers_([uri] { return std::make_unique<Conn>(uri); }, kReaders, kReaders) {
     auto writer = std::make_unique<Conn>(uri);
     // Two processes starting together must not both create the tables.
-    writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kSchema + "COMMIT;");
+    writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kRecordsTable + kSharedSchema + "COMMIT;");
     committer_ = std::make_unique<GroupCommitter>(std::make_unique<PgAppendTx>(std::move(writer)));
   }
 

@@ -16,6 +16,22 @@ inline constexpr const char* kRecordColumns =
     "time_ms, event, zone_id, zone_kind, responsible, lat, lon";
 inline constexpr int kRecordColumnCount = 16;
 
+// The indexes for the Query filters, and the idempotency and token tables: the same SQL in both
+// dialects (the records table itself differs in its column types).
+inline constexpr const char* kSharedSchema = R"sql(
+CREATE INDEX IF NOT EXISTS records_time ON records(time_ms);
+CREATE INDEX IF NOT EXISTS records_zone ON records(zone_id);
+CREATE INDEX IF NOT EXISTS records_zone_kind ON records(zone_kind);
+CREATE INDEX IF NOT EXISTS records_event ON records(event);
+CREATE INDEX IF NOT EXISTS records_responsible ON records(responsible);
+CREATE INDEX IF NOT EXISTS records_submitter ON records(submitter);
+CREATE INDEX IF NOT EXISTS records_target ON records(target_id);
+CREATE INDEX IF NOT EXISTS records_position ON records(lon, lat);
+CREATE TABLE IF NOT EXISTS idempotency(key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, ids_json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+  contingent TEXT NOT NULL);
+)sql";
+
 using SqlParam = std::variant<int64_t, double, std::string>;
 
 struct SqlText {

@@ -1,4 +1,5 @@
 #include "store/sqlite_store.h"
+#include "store/query_sql.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -15,23 +16,13 @@ namespace {
 using sqlite::Db;
 using sqlite::Stmt;
 
-constexpr const char* kSchema = R"sql(
+// The records table in this dialect; kSharedSchema adds the rest.
+constexpr const char* kRecordsTable = R"sql(
 CREATE TABLE IF NOT EXISTS records(
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, target_id TEXT NOT NULL,
   submitter TEXT NOT NULL, received_ms INTEGER NOT NULL, content TEXT NOT NULL,
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time_ms INTEGER NOT NULL, event TEXT NOT NULL,
   zone_id TEXT NOT NULL, zone_kind TEXT NOT NULL, responsible TEXT NOT NULL, lat REAL, lon REAL);
-CREATE INDEX IF NOT EXISTS records_time ON records(time_ms);
-CREATE INDEX IF NOT EXISTS records_zone ON records(zone_id);
-CREATE INDEX IF NOT EXISTS records_zone_kind ON records(zone_kind);
-CREATE INDEX IF NOT EXISTS records_event ON records(event);
-CREATE INDEX IF NOT EXISTS records_responsible ON records(responsible);
-CREATE INDEX IF NOT EXISTS records_submitter ON records(submitter);
-CREATE INDEX IF NOT EXISTS records_target ON records(target_id);
-CREATE INDEX IF NOT EXISTS records_position ON records(lon, lat);
-CREATE TABLE IF NOT EXISTS idempotency(key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, ids_json TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
-  contingent TEXT NOT NULL);
 )sql";
 
 // A row in kRecordColumns order; the body is parsed from content only when asked for.
@@ -179,7 +170,7 @@ class SqliteStore : public Store {
       : path_(path), readers_([path] { return std::make_unique<Db>(path, false); }, 64) {
     auto writer = std::make_unique<Db>(path, true);
     writer->exec("PRAGMA journal_mode=WAL");
-    writer->exec(kSchema);
+    writer->exec(std::string(kRecordsTable) + kSharedSchema);
     // The indexes' pages stay in memory between transactions (the default cache is 2 MiB).
     writer->exec("PRAGMA cache_size=-65536");
     checkpointer_ = std::make_unique<Checkpointer>(path);
