@@ -1,6 +1,4 @@
 // `truceline classify PLAN IN.csv -o OUT.csv`: the zone of every row of a CSV file.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -8,6 +6,7 @@
 #include "cli/commands.h"
 #include "geo/errors.h"
 #include "index/classify.h"
+#include "io/output.h"
 #include "plan/compiler.h"
 
 namespace truceline::cli {
@@ -18,21 +17,9 @@ namespace fs = std::filesystem;
 // end: a refused or failed run leaves the previous file or nothing, never a partial one.
 index::ClassifyStats classify_to_file(std::istream& in, const fs::path& target, const plan::ZoneMap& map,
                                       const index::ClassifyOptions& opt) {
-  const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  const fs::path tmp = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()));
-  try {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(target.string(), "cannot write the file", "check the directory exists and is writable");
-    const index::ClassifyStats stats = index::classify_stream(in, out, map, opt);
-    out.close();
-    if (!out) throw InputError(target.string(), "cannot write the file", "check the disk space");
-    fs::rename(tmp, target);
-    return stats;
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
+  index::ClassifyStats stats;
+  io::write_stream_atomic(target, [&](std::ostream& out) { stats = index::classify_stream(in, out, map, opt); });
+  return stats;
 }
 
 void report_errors(const index::ClassifyStats& stats) {

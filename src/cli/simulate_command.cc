@@ -1,7 +1,5 @@
 // `truceline simulate`: a synthetic observation stream and its ground truth, for tests,
 // benchmarks and demonstrations of the correlator.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -18,13 +16,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The observations may run to hundreds of megabytes: they are streamed to a hidden file beside
-// the destination and renamed into place, so that a failure never leaves half a file.
+// The observations may run to hundreds of megabytes: they are streamed, in chunks of a megabyte,
+// through io::write_stream_atomic, so that a failure never leaves half a file.
 void write_observations(const fs::path& path, const std::vector<monitor::Sighting>& obs) {
-  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  const fs::path tmp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(getpid()));
-  try {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  io::write_stream_atomic(path, [&](std::ostream& out) {
     out << monitor::observations_csv_header();
     std::string chunk;
     for (const auto& s : obs) {
@@ -32,18 +27,7 @@ void write_observations(const fs::path& path, const std::vector<monitor::Sightin
       if (chunk.size() > (1 << 20)) out << chunk, chunk.clear();
     }
     out << chunk;
-    out.close();
-    if (!out) throw InputError(path.string(), "cannot write the file", "check the directory exists and is writable");
-    fs::rename(tmp, path);
-  } catch (const fs::filesystem_error& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw InputError(path.string(), std::string("cannot write the file: ") + e.what(), "check the path and its permissions");
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
+  });
 }
 
 struct SimulateArgs {

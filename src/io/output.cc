@@ -24,16 +24,27 @@ void write_plain(const fs::path& path, const std::string& content) {
 }
 }  // namespace
 
-void write_file_atomic(const fs::path& path, const std::string& content) {
+void write_stream_atomic(const fs::path& path, const std::function<void(std::ostream&)>& write) {
   const fs::path tmp = sibling(path, "tmp");
+  std::error_code ec;
   try {
-    write_plain(tmp, content);
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path.string(), "cannot write the file", "check the directory exists and is writable");
+    write(out);
+    out.close();
+    if (!out) throw InputError(path.string(), "cannot write the file", "check the disk space");
     fs::rename(tmp, path);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove(tmp, ec);
+    throw InputError(path.string(), std::string("cannot write the file: ") + e.what(), "check the path and its permissions");
   } catch (...) {
-    std::error_code ec;
     fs::remove(tmp, ec);
     throw;
   }
+}
+
+void write_file_atomic(const fs::path& path, const std::string& content) {
+  write_stream_atomic(path, [&](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
 }
 
 void write_dir_atomic(const fs::path& dir, const std::map<std::string, std::string>& files) {

@@ -2,12 +2,18 @@
 // All-or-nothing outputs: files are written beside their destination and renamed into place,
 // so a failure leaves either the previous output or nothing, never a half-written one.
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 
 namespace truceline::io {
 
-// Writes `content` to `path` through a temporary file in the same directory and a rename.
+// Lets `write` stream into a temporary file beside `path`, then renames it into place. If `write`
+// throws, or the file cannot be written, the temporary file is removed and `path` is untouched.
+void write_stream_atomic(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
+
+// Writes `content` to `path` the same way.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);
 
 // Replaces directory `dir` by one holding exactly `files` (name → content). The new directory is
