@@ -19,6 +19,7 @@ run: build
 # One throwaway PostgreSQL server for the whole run (the PostgreSQL store's tests make a fresh
 # database in it per test), stopped however the tests end.
 test: build
+	@bash scripts/setup.sh --test
 	@pgdir=/tmp/truceline-test-pg-$$$$; \
 	uri=$$(bash scripts/pg-local.sh start $$pgdir) || exit 1; \
 	trap 'bash $(CURDIR)/scripts/pg-local.sh stop '$$pgdir EXIT; \

@@ -10,25 +10,38 @@ BUILD_PKGS=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpq-dev libssl-dev libcpp-httplib-dev
+  # GeoPackage and KML exports go through GDAL's OGR.
+  libgdal-dev
   # The PostgreSQL store's tests run against a real server that the tests start themselves.
   postgresql
+  # The dashboard is built from npm packages (web/); kept when the machine has its own Node.js.
+  nodejs npm
 )
+# Tests only (`make test`): the dashboard's end-to-end tests and the report's screenshot drive
+# Debian's Chromium headless.
+TEST_PKGS=(chromium)
+# Fuzzing and the sanitizer build (`make fuzz`, `make test-asan`): clang with libFuzzer.
+FUZZ_PKGS=(clang)
 # Data regeneration only (scripts/regen-data.sh); `make run` and the tests use the committed layers.
 DATA_PKGS=(gmt gmt-gshhg-full nodejs npm python3 python3-shapely)
 # Benchmarks only (bench/compare.sh): a local PostgreSQL with PostGIS to compare against, and GNU
 # time for wall time and peak memory.
 BENCH_PKGS=(postgresql postgresql-15-postgis-3 time)
 
-want=("${BUILD_PKGS[@]}")
-if [[ "${1:-}" == "--data" ]]; then
-  for p in "${DATA_PKGS[@]}"; do
+want=()
+add() {
+  for p in "$@"; do
     # A Node.js build that ships its own npm conflicts with Debian's npm package: keep the one there.
     if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
     if [[ "$p" == nodejs ]] && command -v node >/dev/null; then continue; fi
     want+=("$p")
   done
-fi
-if [[ " $* " == *" --bench "* ]]; then want+=("${BENCH_PKGS[@]}"); fi
+}
+add "${BUILD_PKGS[@]}"
+if [[ " $* " == *" --data "* ]]; then add "${DATA_PKGS[@]}"; fi
+if [[ " $* " == *" --bench "* ]]; then add "${BENCH_PKGS[@]}"; fi
+if [[ " $* " == *" --test "* ]]; then add "${TEST_PKGS[@]}"; fi
+if [[ " $* " == *" --fuzz "* ]]; then add "${FUZZ_PKGS[@]}"; fi
 
 missing=()
 for p in "${want[@]}"; do
