@@ -4,17 +4,31 @@ JOBS ?= $(shell nproc)
 PLAN ?= plans/kellogg-2025-04.toml
 OUT ?= out
 
-.PHONY: setup build run test clean
+.PHONY: setup build run test clean web
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup
+# The dashboard (web/): npm ci only when node_modules is missing or older than the lockfile, then
+# the esbuild bundle into web/dist (served by `truceline serve` at /).
+web: setup web/dist/index.html
+
+web/node_modules/.installed: web/package-lock.json web/package.json
+	cd web && npm ci
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed web/build.mjs $(wildcard web/src/*)
+	@cd web && node build.mjs
+
+build: setup web
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The plan's zone table and outputs, then the monitoring service on a simulated day with its
+# dashboard at http://127.0.0.1:8080/ (the address and token are printed); Ctrl-C stops it.
 run: build
 	$(BUILD)/truceline plan compile $(PLAN) -o $(OUT)
+	@bash scripts/demo.sh $(BUILD)/truceline $(PLAN) $(OUT)
 
 # One throwaway PostgreSQL server for the whole run (the PostgreSQL store's tests make a fresh
 # database in it per test), stopped however the tests end.

@@ -6,6 +6,7 @@
 #include "index/locator.h"
 #include "plan/compiler.h"
 #include "server/api.h"
+#include "server/static_routes.h"
 #include "store/store.h"
 
 namespace truceline::cli {
@@ -30,7 +31,19 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   return {listen.substr(0, colon), port};
 }
 
-int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen, int threads) {
+// The dashboard's directory: --web if given (it must hold a built dashboard), else the first
+// found beside the binary or in the source tree; none found leaves the API running alone.
+std::optional<std::filesystem::path> dashboard_dir(const std::string& web) {
+  if (!web.empty()) return std::filesystem::path(web);
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  auto dir = server::find_dashboard(ec ? std::filesystem::current_path() : exe.parent_path());
+  if (!dir) warn_line("no built dashboard found (run make web); serving the API only");
+  return dir;
+}
+
+int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen, int threads,
+                  const std::string& web) {
   const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
   const index::Locator locator(map);
   auto store = store::open_store(db);
@@ -46,6 +59,8 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   http.set_tcp_nodelay(true);
   http.set_keep_alive_max_count(100);
   api.mount(http);
+  if (!server::mount_dashboard(http, dashboard_dir(web)))
+    throw InputError("--web", "'" + web + "' holds no index.html", "run make web and pass web/dist, or leave --web out");
   const auto [host, port] = split_listen(listen);
   const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
   if (bound < 0) throw InputError("--listen", "cannot listen on " + listen, "choose a free port or another address");
@@ -88,13 +103,15 @@ int token_command(const std::string& db, const store::Token& t) {
 void add_monitor_commands(CLI::App& app, Action& action) {
   static std::string plan_path, db, listen = "127.0.0.1:8080";
   static int threads = 64;
+  static std::string web;
   auto* serve = app.add_subcommand("serve", "run the monitoring service's HTTP API");
   serve->add_option("--plan", plan_path, "plan file (TOML)")->required();
   serve->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
   serve->add_option("--threads", threads, "worker threads, each serving one connection at a time (DEFAULT: 64)")
       ->check(CLI::Range(1, 4096));
-  serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, threads); }; });
+  serve->add_option("--web", web, "the built dashboard served at / (DEFAULT: found beside the binary or in web/dist)");
+  serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, threads, web); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute the hash chain of a record");
   verify->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
