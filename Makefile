@@ -39,5 +39,28 @@ test: build
 	trap 'bash $(CURDIR)/scripts/pg-local.sh stop '$$pgdir EXIT; \
 	cd $(BUILD) && TRUCELINE_TEST_PG_URI=$$uri ctest --output-on-failure -j $(JOBS)
 
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer (CMakePresets.json,
+# preset asan, in build-asan/), with its own throwaway PostgreSQL server; any report fails the test.
+.PHONY: test-asan fuzz
+test-asan: setup
+	@bash scripts/setup.sh --test
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@pgdir=/tmp/truceline-asan-pg-$$$$; \
+	uri=$$(bash scripts/pg-local.sh start $$pgdir) || exit 1; \
+	trap 'bash $(CURDIR)/scripts/pg-local.sh stop '$$pgdir EXIT; \
+	cd build-asan && TRUCELINE_TEST_PG_URI=$$uri \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# Every libFuzzer target (fuzz/) built with clang in build-fuzz/ and run FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash scripts/setup.sh --fuzz
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
 	rm -rf $(BUILD) $(OUT)

@@ -1,0 +1,52 @@
+// Classify CSV rows (index::classify_stream over the default plan, and the block reader and field
+// splitters beneath it): any bytes give classified rows with per-row errors, or InputError for
+// a whole-file failure. Small blocks so that a fuzz input spans several.
+#include <sstream>
+
+#include "fuzz_support.h"
+#include "geo/errors.h"
+#include "index/classify.h"
+#include "index/csv_blocks.h"
+
+namespace {
+
+void split_every_record(const std::string& input) {
+  std::istringstream in(input);
+  truceline::index::CsvBlockReader reader(in, "fuzz.csv", 64);
+  std::string block;
+  std::vector<std::string_view> plain;
+  std::vector<std::string> quoted;
+  try {
+    while (reader.next(block)) {
+      truceline::index::RecordCursor cursor(block);
+      truceline::index::RecordText r;
+      while (cursor.next(r)) {
+        if (r.quoted)
+          (void)truceline::index::split_quoted(r.text, quoted);
+        else
+          (void)truceline::index::split_plain(r.text, plain);
+      }
+    }
+  } catch (const truceline::InputError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string input = truceline::fuzz::text(data, size);
+  split_every_record(input);
+  truceline::index::ClassifyOptions opt;
+  opt.name = "fuzz.csv";
+  opt.block_bytes = 128;
+  opt.chunk_rows = 4;
+  opt.threads = 2;
+  opt.swap_sample = 4;
+  std::istringstream in(input);
+  std::ostringstream out;
+  try {
+    (void)truceline::index::classify_stream(in, out, truceline::fuzz::default_map(), opt);
+  } catch (const truceline::InputError&) {
+  }
+  return 0;
+}
