@@ -102,6 +102,16 @@ std::vector<std::vector<geo::LonLat>> extent_rings(const plan::ZoneMap& map) {
   return rings;
 }
 
+// The outline of a lon/lat box, densified: the conic bends its parallels, and the frame must
+// hold the whole box.
+std::vector<std::vector<geo::LonLat>> box_ring(const geo::LonLatBox& b) {
+  constexpr int kSteps = 16;
+  std::vector<geo::LonLat> ring;
+  for (int i = 0; i <= kSteps; ++i) ring.push_back({b.min_lon + (b.max_lon - b.min_lon) * i / kSteps, b.min_lat});
+  for (int i = 0; i <= kSteps; ++i) ring.push_back({b.max_lon - (b.max_lon - b.min_lon) * i / kSteps, b.max_lat});
+  return {ring};
+}
+
 geo::LonLatBox lonlat_bounds(const std::vector<std::vector<geo::LonLat>>& rings) {
   geo::LonLatBox b{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
                    std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
@@ -394,13 +404,13 @@ std::vector<std::string> line_kinds(const plan::ZoneMap& map) {
   return kinds;
 }
 
-double legend_height(const plan::ZoneMap& map) {
-  const size_t rows = std::max(map.zones.size(), line_kinds(map).size());
+double legend_height(const plan::ZoneMap& map, const SvgMapOptions& opt) {
+  const size_t rows = std::max(map.zones.size(), line_kinds(map).size() + opt.marker_legend.size());
   return kLegendGap + static_cast<double>(rows) * kLegendRow;
 }
 
 // Zones on the left (swatch, name, kind, who is responsible, area); line kinds on the right.
-void draw_legend(std::string& out, const plan::ZoneMap& map, double top, double width) {
+void draw_legend(std::string& out, const plan::ZoneMap& map, const SvgMapOptions& opt, double top, double width) {
   out += "<g id=\"legend\" font-size=\"12\" fill=\"#222222\">\n";
   double y = top + kLegendGap;
   for (const auto& z : map.zones) {
@@ -422,14 +432,40 @@ void draw_legend(std::string& out, const plan::ZoneMap& map, double top, double 
     out += "</text>\n";
     y += kLegendRow;
   }
+  for (const auto& [colour, text] : opt.marker_legend) {
+    out += "<circle cx=\"" + num(x + 15) + "\" cy=\"" + num(y + 6) + "\" r=\"4\" fill=\"" + esc(colour) +
+           "\" stroke=\"#ffffff\" stroke-width=\"0.8\"/>\n";
+    out += "<text x=\"" + num(x + 38) + "\" y=\"" + num(y + 10) + "\">" + esc(text) + "</text>\n";
+    y += kLegendRow;
+  }
   out += "</g>\n";
 }
 
-void draw_title(std::string& out, const plan::ZoneMap& map) {
+// Markers, in the order given (later ones on top), each label beside its dot.
+void draw_markers(std::string& out, const std::vector<SvgMarker>& markers, const Canvas& c) {
+  std::string dots, labels;
+  for (const auto& m : markers) {
+    const Pt p = c.px(m.pos);
+    dots += "<circle cx=\"" + num(p.x) + "\" cy=\"" + num(p.y) + "\" r=\"" + num(m.radius_px) + "\" fill=\"" +
+            esc(m.colour) + "\">";
+    if (!m.title.empty()) dots += "<title>" + esc(m.title) + "</title>";
+    dots += "</circle>\n";
+    if (!m.label.empty())
+      labels += "<text x=\"" + num(p.x + m.radius_px + 2) + "\" y=\"" + num(p.y + 4) + "\">" + esc(m.label) + "</text>\n";
+  }
+  out += "<g id=\"markers\" stroke=\"#ffffff\" stroke-width=\"1\">\n" + dots + "</g>\n";
+  if (!labels.empty())
+    out += "<g id=\"marker-labels\" font-size=\"10\" fill=\"#111111\" stroke=\"#ffffff\" stroke-width=\"2.5\" "
+           "stroke-linejoin=\"round\" paint-order=\"stroke\">\n" +
+           labels + "</g>\n";
+}
+
+void draw_title(std::string& out, const plan::ZoneMap& map, const std::string& subtitle) {
   out += "<text x=\"" + num(kMargin) + "\" y=\"" + num(kMargin + 16) +
          "\" font-size=\"20\" font-weight=\"bold\" fill=\"#111111\">" + esc(map.plan.name) + "</text>\n";
   std::string sub = map.plan.date.empty() ? std::string() : "Plan of " + map.plan.date + " · ";
   sub += "area " + area_text(map.area_km2) + " · Lambert conformal conic";
+  if (!subtitle.empty()) sub = subtitle;
   out += "<text x=\"" + num(kMargin) + "\" y=\"" + num(kMargin + 36) + "\" font-size=\"12\" fill=\"#444444\">" +
          esc(sub) + "</text>\n";
 }
@@ -439,12 +475,14 @@ void draw_title(std::string& out, const plan::ZoneMap& map) {
 std::string svg_map(const plan::ZoneMap& map, const SvgMapOptions& opt) {
   if (opt.width_px < 200) throw std::invalid_argument("svg_map: width_px must be at least 200");
   const double width = opt.width_px;
-  const auto extent = extent_rings(map);
+  const auto extent = opt.extent ? box_ring(*opt.extent) : extent_rings(map);
   if (extent.empty()) throw GeometryError("svg_map: the plan's area and zones are empty");
+  if (opt.extent && !(opt.extent->max_lon > opt.extent->min_lon && opt.extent->max_lat > opt.extent->min_lat))
+    throw std::invalid_argument("svg_map: the extent box is empty");
 
   const Canvas canvas(extent, width, kMargin + kTitleHeight);
   const double legend_top = canvas.top() + canvas.height();
-  const int height = static_cast<int>(std::ceil(legend_top + legend_height(map) + kMargin));
+  const int height = static_cast<int>(std::ceil(legend_top + legend_height(map, opt) + kMargin));
 
   std::string out;
   out.reserve(1 << 20);
@@ -454,13 +492,21 @@ std::string svg_map(const plan::ZoneMap& map, const SvgMapOptions& opt) {
   out += "<title>" + esc(map.plan.name) + (map.plan.date.empty() ? "" : " (" + esc(map.plan.date) + ")") + "</title>\n";
   out += "<desc>" + esc(canvas.projection().definition()) + "</desc>\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+  // A framed box clips what lies beyond it; the whole area needs no clip (and gets none, so
+  // the plan's own map stays a plain drawing).
+  if (opt.extent)
+    out += "<clipPath id=\"map-frame\"><rect x=\"" + num(canvas.left()) + "\" y=\"" + num(canvas.top()) +
+           "\" width=\"" + num(canvas.width()) + "\" height=\"" + num(canvas.height()) +
+           "\"/></clipPath>\n<g clip-path=\"url(#map-frame)\">\n";
   draw_zones(out, map, canvas);
   draw_area(out, map, canvas);
   draw_lines(out, map, canvas);
+  if (opt.extent) out += "</g>\n";
   draw_settlements(out, map, canvas, opt.label_min_population);
+  if (!opt.markers.empty()) draw_markers(out, opt.markers, canvas);
   draw_scale_bar(out, canvas);
-  draw_title(out, map);
-  draw_legend(out, map, legend_top, width);
+  draw_title(out, map, opt.subtitle);
+  draw_legend(out, map, opt, legend_top, width);
   out += "</svg>\n";
   return out;
 }
