@@ -119,7 +119,7 @@ std::string daily_html(const DailyReport& r, const plan::ZoneMap& map) {
                     html_escape(fmt::title(r) + " — " + r.window.day) + "</title>\n<style>\n" + css() +
                     "</style>\n</head>\n<body>\n<div class=\"page\">\n";
   out += header(r);
-  out += "<figure id=\"map\">\n" + daily_map_svg(r, map, kHtmlMapBox.width) + "</figure>\n";
+  out += "<figure id=\"map\">\n" + daily_map_svg(r, map, kHtmlMapBox.width, kHtmlMapBox.height) + "</figure>\n";
   out += "<figure id=\"trend\">\n" + daily_trend_svg(r, kHtmlTrendBox.width, kHtmlTrendBox.height) + "</figure>\n";
   out += summary(r);
   out += count_table("by-zone", "Incidents by zone", "zone", r.by_zone);

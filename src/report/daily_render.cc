@@ -1,6 +1,7 @@
 #include "report/daily_render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "monitor/observation.h"
@@ -20,8 +21,14 @@ constexpr size_t kMaxLabelledMarkers = 60;
 // degrees across, so a single incident still shows its surroundings.
 constexpr double kPadFraction = 0.2;
 constexpr double kMinSpanDeg = 0.6;
+// svg_map's layout: margins, title and legend gap around the frame, and a legend row.
+constexpr double kSvgMapMarginPx = 20;
+constexpr double kSvgMapChromePx = 2 * kSvgMapMarginPx + 56 + 16;
+constexpr double kSvgMapLegendRowPx = 20;
 
-std::optional<geo::LonLatBox> incidents_box(const DailyReport& r) {
+// `aspect` is the height over the width the map's frame should have: the box grows in one
+// direction to fill it, so the page's map area is used rather than left blank at the sides.
+std::optional<geo::LonLatBox> incidents_box(const DailyReport& r, double aspect) {
   std::optional<geo::LonLatBox> b;
   for (const auto& row : r.rows) {
     if (!row.incident.fix.ok) continue;
@@ -37,6 +44,16 @@ std::optional<geo::LonLatBox> incidents_box(const DailyReport& r) {
   };
   pad(b->min_lon, b->max_lon);
   pad(b->min_lat, b->max_lat);
+  // Degrees of longitude shrink with the cosine of the latitude; good to a few per cent over a
+  // box of a few degrees, which is all the framing needs.
+  const double cos_lat = std::cos((b->min_lat + b->max_lat) / 2 * 3.14159265358979323846 / 180);
+  const double w = (b->max_lon - b->min_lon) * cos_lat, h = b->max_lat - b->min_lat;
+  const auto grow = [](double& lo, double& hi, double span) {
+    const double mid = (lo + hi) / 2;
+    lo = mid - span / 2, hi = mid + span / 2;
+  };
+  if (h < aspect * w) grow(b->min_lat, b->max_lat, aspect * w);
+  else grow(b->min_lon, b->max_lon, h / aspect / cos_lat);
   return b;
 }
 
@@ -80,10 +97,16 @@ ordered_json incident_json(const DailyReport& r, const IncidentRow& row) {
 
 }  // namespace
 
-std::string daily_map_svg(const DailyReport& r, const plan::ZoneMap& map, int width_px) {
+std::string daily_map_svg(const DailyReport& r, const plan::ZoneMap& map, int width_px, int height_px) {
   SvgMapOptions opt;
   opt.width_px = width_px;
-  opt.extent = incidents_box(r);
+  // The frame left for the map once the title, legend and margins of svg_map are taken.
+  std::vector<std::string> kinds;
+  for (const auto& l : map.lines)
+    if (std::find(kinds.begin(), kinds.end(), l.kind) == kinds.end()) kinds.push_back(l.kind);
+  const double legend_rows = static_cast<double>(std::max(map.zones.size(), kinds.size() + 5));
+  const double frame_h = std::max(100.0, height_px - kSvgMapChromePx - kSvgMapLegendRowPx * legend_rows);
+  opt.extent = incidents_box(r, frame_h / (width_px - 2 * kSvgMapMarginPx));
   opt.label_min_population = opt.extent ? 20'000 : 200'000;
   opt.subtitle = fmt::title(r) + " · incidents of " + r.window.day + " (UTC" + r.window.tz + ") · Lambert conformal conic";
   const bool labelled = r.rows.size() <= kMaxLabelledMarkers;

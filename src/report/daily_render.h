@@ -10,8 +10,9 @@
 namespace truceline::report {
 
 // The map of the day's incidents over the zones (framed on the incidents, or the plan's whole
-// area on a day without located incidents), markers coloured by the gravest rule broken.
-std::string daily_map_svg(const DailyReport& r, const plan::ZoneMap& map, int width_px = 920);
+// area on a day without located incidents), markers coloured by the gravest rule broken. The
+// frame is shaped so the whole drawing is about width_px × height_px.
+std::string daily_map_svg(const DailyReport& r, const plan::ZoneMap& map, int width_px = 920, int height_px = 640);
 // The trend chart of incidents and those breaking a rule, one bar per day.
 std::string daily_trend_svg(const DailyReport& r, int width_px = 920, int height_px = 260);
 
