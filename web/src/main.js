@@ -39,7 +39,7 @@ function listItem(inc) {
     tabindex: 0, onclick: () => select(inc.id), onkeydown: (e) => e.key === 'Enter' && select(inc.id),
   },
   el('span', { class: 'when' }, shortTime(inc.last_time)),
-  el('span', { class: 'what' }, `${inc.event}${inc.n_observations > 1 ? ` ×${inc.n_observations}` : ''}`),
+  el('span', { class: 'what' }, `${inc.event.replaceAll('_', ' ')} · ${inc.n_observations} obs.`),
   el('span', { class: 'where' }, inc.zone ? zoneName(inc.zone) : 'no position'),
   violates ? el('span', { class: 'rules' }, inc.violations.map((v) => v.rule).join(', ')) : null);
 }
