@@ -6,6 +6,7 @@
 #include "index/locator.h"
 #include "plan/compiler.h"
 #include "server/api.h"
+#include "server/incident_service.h"
 #include "server/static_routes.h"
 #include "store/store.h"
 
@@ -13,6 +14,8 @@ namespace truceline::cli {
 namespace {
 
 httplib::Server* g_server = nullptr;
+// Incidents and alerts (docs/incidents.md, The service).
+server::IncidentServiceOptions g_incident_opt;
 
 void stop_on_signal(int) {
   if (g_server) g_server->stop();
@@ -48,6 +51,9 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   const index::Locator locator(map);
   auto store = store::open_store(db);
   server::Api api(map, locator, *store);
+  // Incidents and alerts run beside the API and outlive the HTTP server (declared after them).
+  server::IncidentService incidents(map, locator, *store, db, g_incident_opt);
+  api.attach(&incidents.engine());
   httplib::Server http;
   // cpp-httplib serves a keep-alive connection on one worker for its whole life, and a POST waits
   // there for its group commit: the default pool (8 workers) would hold every other client in the
@@ -111,6 +117,8 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   serve->add_option("--threads", threads, "worker threads, each serving one connection at a time (DEFAULT: 64)")
       ->check(CLI::Range(1, 4096));
   serve->add_option("--web", web, "the built dashboard served at / (DEFAULT: found beside the binary or in web/dist)");
+  serve->add_option("--alerts", g_incident_opt.alerts_path, "webhooks per contingent, TOML (docs/incidents.md); DEFAULT: none, alerts go to /v1/alerts/stream only");
+  serve->add_option("--alerts-log", g_incident_opt.log_path, "the alert delivery log, SQLite (DEFAULT: DB.alerts.sqlite beside a SQLite DB)");
   serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, threads, web); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute the hash chain of a record");

@@ -142,10 +142,13 @@ class Engine {
   std::unordered_map<int64_t, std::vector<int>> grid;
   std::vector<int> wide, open_list;
   int64_t now = INT64_MIN, next_sweep = INT64_MIN;
+  // Correlator only (correlate_all never removes): which incident holds each report.
+  std::unordered_map<std::string, int> where;
 
   Engine(const plan::ZoneMap& m, const index::Locator& l, const CorrelateOptions& o) : map(m), locator(l), opt(o) {}
 
   Incident& add(const Sighting* s);
+  Incident* remove(const std::string& observation_id);
   void attribute_now(Open& o) { attribute(o.inc, o.members, map, locator); }
 
  private:
@@ -285,8 +288,47 @@ Incident& Engine::add(const Sighting* s) {
     }
   }
   Open& o = incs[best];
-  if (attribute_each) attribute_now(o);
+  if (attribute_each) {
+    where[s->id] = best;
+    attribute_now(o);
+  }
   return o.inc;
+}
+
+Incident* Engine::remove(const std::string& observation_id) {
+  const auto it = where.find(observation_id);
+  if (it == where.end()) return nullptr;
+  const int i = it->second;
+  where.erase(it);
+  Open& o = incs[i];
+  const auto drop = [&](std::vector<const Sighting*>& v) {
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const Sighting* m) { return m->id == observation_id; }), v.end());
+  };
+  drop(o.members);
+  drop(o.distinct);
+  std::erase(o.inc.observation_ids, observation_id);
+  // A repeat whose original is gone now stands for the report itself.
+  for (const Sighting* m : o.members)
+    if (std::find(o.distinct.begin(), o.distinct.end(), m) == o.distinct.end() &&
+        std::none_of(o.distinct.begin(), o.distinct.end(), [&](const Sighting* d) { return d->observer_id == m->observer_id; }))
+      o.distinct.push_back(m);
+  if (!o.members.empty()) {
+    o.inc.first_ms = o.inc.last_ms = o.members.front()->time_ms;
+    for (const Sighting* m : o.members)
+      o.inc.first_ms = std::min(o.inc.first_ms, m->time_ms), o.inc.last_ms = std::max(o.inc.last_ms, m->time_ms);
+  }
+  if (!o.distinct.empty()) {
+    o.first_nd = o.last_nd = o.distinct.front()->time_ms;
+    for (const Sighting* d : o.distinct)
+      o.first_nd = std::min(o.first_nd, d->time_ms), o.last_nd = std::max(o.last_nd, d->time_ms);
+  }
+  // Located again; a closed incident stays out of the grid, so nothing new can join it.
+  index_out(i);
+  o.inc.fix = locate(o.distinct);
+  o.cov = covariance(o.inc.fix.err);
+  if (o.open) index_in(i);
+  attribute_now(o);
+  return &o.inc;
 }
 
 struct Correlator::State : Engine {
@@ -300,6 +342,10 @@ const Incident& Correlator::add(const Sighting& s) {
   state_->owned.push_back(s);
   return state_->add(&state_->owned.back());
 }
+
+const Incident* Correlator::remove(const std::string& observation_id) { return state_->remove(observation_id); }
+
+bool Correlator::holds(const std::string& observation_id) const { return state_->where.count(observation_id) > 0; }
 
 std::vector<Incident> Correlator::incidents() const {
   std::vector<Incident> out;

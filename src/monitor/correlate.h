@@ -31,6 +31,14 @@ class Correlator {
   // Adds an observation (in roughly increasing time order); returns the incident it joined or
   // opened, as it stands now (its revision).
   const Incident& add(const Sighting& s);
+  // Takes a report out of its incident (a retraction, or the first half of a correction: remove,
+  // then add the corrected report) and locates and attributes the incident again from the rest;
+  // returns the revised incident, or nullptr when no incident holds `observation_id`. An incident
+  // left with no report keeps its id, with no fix and no observations. It stays open or closed
+  // as it was: a removal never reopens an incident.
+  const Incident* remove(const std::string& observation_id);
+  // Whether some incident holds this report.
+  bool holds(const std::string& observation_id) const;
   // All incidents, closed and open, in order of first time.
   std::vector<Incident> incidents() const;
 

@@ -274,6 +274,38 @@ void read_rules(const Reader& r, const toml::table& root, Plan& plan) {
   }
 }
 
+void read_alerts(const Reader& r, const toml::table& root, Plan& plan) {
+  const toml::table* a = r.table_of(root, "alerts");
+  if (!a) return;
+  static const std::vector<std::string> severities{"low", "medium", "high", "critical"};
+  const auto severity = [&](const toml::table& t, const std::string& table, const std::string& key, const std::string& fallback) {
+    const std::string v = r.str(t, table, key, false, fallback);
+    if (std::find(severities.begin(), severities.end(), v) == severities.end())
+      r.fail(t.get(key), Reader::qualified(table, key), "'" + v + "' is not allowed", "use one of: low, medium, high, critical");
+    return v;
+  };
+  r.only_keys(*a, "alerts", {"violation_severity", "thresholds"});
+  plan.alerts.violation_severity = severity(*a, "alerts", "violation_severity", "high");
+  for (const toml::table* t : r.array_of_tables(*a, "thresholds")) {
+    r.only_keys(*t, "alerts.thresholds", {"zone", "violations", "window_minutes", "severity"});
+    Threshold th;
+    th.zone = r.str(*t, "alerts.thresholds", "zone", true);
+    if (std::none_of(plan.zones.begin(), plan.zones.end(), [&](const ZoneDef& z) { return z.id == th.zone; }))
+      r.fail(t->get("zone"), "[[alerts.thresholds]] zone", "'" + th.zone + "' is not a zone id", "use the id of one of [[zones]]");
+    const auto whole = [&](const char* key, int& out) {
+      const toml::node* n = t->get(key);
+      if (!n) return;
+      if (!n->is_integer() || n->value<int64_t>().value() < 1 || n->value<int64_t>().value() > 1'000'000)
+        r.fail(n, std::string("[[alerts.thresholds]] ") + key, "must be a whole number from 1 to 1000000", "e.g. 10");
+      out = static_cast<int>(n->value<int64_t>().value());
+    };
+    whole("violations", th.violations);
+    whole("window_minutes", th.window_minutes);
+    th.min_severity = severity(*t, "alerts.thresholds", "severity", "low");
+    plan.alerts.thresholds.push_back(std::move(th));
+  }
+}
+
 // Every shape a zone or the line refers to must exist.
 void check_names(const Reader& r, const toml::table& root, const Plan& plan) {
   std::set<std::string> names{"area"};
@@ -315,7 +347,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   const Reader r(path, fs::path(path).parent_path());
   r.only_keys(root, "", {"name", "date", "description", "source", "area", "settlements", "parties", "shapes",
                          "line_of_contact", "dmz", "divide", "zones", "precedence", "withdrawal", "rules",
-                         "monitoring"});
+                         "monitoring", "alerts"});
   Plan plan;
   plan.path = path;
   plan.name = r.str(root, "", "name", true);
@@ -335,6 +367,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   read_shapes(r, root, plan);
   read_line_and_bands(r, root, plan);
   read_rules(r, root, plan);
+  read_alerts(r, root, plan);
   check_names(r, root, plan);
   return plan;
 }

@@ -67,6 +67,23 @@ struct MonitoringDefaults {
   double bearing_sigma_heard_deg = 10;  // DEFAULT: 10° for heard
 };
 
+// Alert when a zone sees this many incidents breaking a rule within the window: a "threshold"
+// alert to the zone's responsible contingent.
+struct Threshold {
+  std::string zone;                  // zone id
+  int violations = 10;               // DEFAULT: 10 violating incidents …
+  int window_minutes = 60;           // DEFAULT: … within an hour
+  std::string min_severity = "low";  // DEFAULT: low — every broken rule counts
+};
+
+// When the service alerts a contingent (docs/plan-format.md, [alerts]).
+struct AlertRules {
+  // An incident breaking a rule of at least this severity alerts its responsible contingent
+  // ("violation"). DEFAULT: high.
+  std::string violation_severity = "high";
+  std::vector<Threshold> thresholds;  // DEFAULT: none
+};
+
 struct Plan {
   std::string path;  // the TOML file
   std::string name, date, description, source;
@@ -82,6 +99,7 @@ struct Plan {
   std::vector<Withdrawal> withdrawals;
   std::vector<Rule> rules;
   MonitoringDefaults monitoring;
+  AlertRules alerts;
 
   const Party* party(const std::string& id) const;
 };

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "monitor/observation.h"
+#include "server/incident_engine.h"
 #include "report/plan_outputs.h"
 
 namespace truceline::server {
@@ -132,6 +133,12 @@ void Api::mount(httplib::Server& s) {
   s.Get("/v1/zones", wrap(&Api::get_zones));
   s.Get("/v1/chain/head", wrap(&Api::get_head));
   s.Get("/v1/health", wrap(&Api::get_health));
+  if (incidents_) {
+    s.Get("/v1/incidents", wrap(&Api::list_incidents));
+    s.Get("/v1/incidents/stream", wrap(&Api::incident_stream));
+    s.Get(R"(/v1/incidents/(i-[0-9]+))", wrap(&Api::get_incident));
+    s.Get("/v1/alerts/stream", wrap(&Api::alert_stream));
+  }
   // Statuses cpp-httplib sets itself (404 for no route, 413 for a body over the limit) get the
   // same JSON error shape as the API's own.
   s.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
@@ -148,8 +155,11 @@ void Api::mount(httplib::Server& s) {
 Api::Caller Api::authenticate(const httplib::Request& req, std::initializer_list<const char*> roles) {
   const std::string auth = req.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
-  if (auth.rfind(prefix, 0) != 0) throw ApiError(401, "unauthenticated", "send Authorization: Bearer <token>", "Authorization");
-  const std::string hash = store::sha256_hex(auth.substr(prefix.size()));
+  // Browsers' EventSource cannot set headers: the token may come as ?access_token= instead.
+  const bool in_query = auth.empty() && req.has_param("access_token");
+  if (!in_query && auth.rfind(prefix, 0) != 0)
+    throw ApiError(401, "unauthenticated", "send Authorization: Bearer <token> or ?access_token=<token>", "Authorization");
+  const std::string hash = store::sha256_hex(in_query ? req.get_param_value("access_token") : auth.substr(prefix.size()));
   auto token = store_.find_token(hash);
   if (!token) throw ApiError(401, "unauthenticated", "unknown token", "Authorization");
   if (std::none_of(roles.begin(), roles.end(), [&](const char* r) { return token->role == r; }))
@@ -203,6 +213,7 @@ void Api::post_observations(const httplib::Request& req, httplib::Response& res)
   }
   const std::string key = req.get_header_value("Idempotency-Key");
   const store::AppendResult r = store_.append(records, key, store::sha256_hex(who.name + "\n" + req.body));
+  if (incidents_) incidents_->notify();
   json out{{"ids", r.ids}};
   if (!batch) out["id"] = r.ids.at(0);
   if (r.replayed) res.set_header("Idempotent-Replayed", "true");
@@ -284,6 +295,7 @@ void Api::post_correction(const httplib::Request& req, httplib::Response& res) {
   r.target_id = id;
   r.body["reason"] = body["reason"];
   const auto out = store_.append({r}, req.get_header_value("Idempotency-Key"), store::sha256_hex(who.name + "\n" + id + "\n" + req.body));
+  if (incidents_) incidents_->notify();
   send_json(res, 201, json{{"id", out.ids.at(0)}, {"target_id", id}});
 }
 

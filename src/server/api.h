@@ -22,6 +22,8 @@ struct ApiOptions {
   double rate_per_s = 500;           // DEFAULT: 500 requests/s per token, bursts of 2 s; then 429
 };
 
+class IncidentEngine;
+
 class Api {
  public:
   // The map, locator and store must outlive the Api. Thread-safe: handlers run on the
@@ -29,6 +31,9 @@ class Api {
   Api(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store, const ApiOptions& opt = {});
   // Installs the routes, the body limit and JSON error handling on `server`.
   void mount(httplib::Server& server);
+  // Serves incidents and alerts from `engine` (docs/api.md) and tells it of every append; call
+  // before mount(). The engine must outlive the server.
+  void attach(IncidentEngine* engine) { incidents_ = engine; }
 
  private:
   struct Caller {
@@ -44,6 +49,11 @@ class Api {
   void get_zones(const httplib::Request& req, httplib::Response& res);
   void get_head(const httplib::Request& req, httplib::Response& res);
   void get_health(const httplib::Request& req, httplib::Response& res);
+  // Incidents and alerts (incident_routes.cc).
+  void list_incidents(const httplib::Request& req, httplib::Response& res);
+  void get_incident(const httplib::Request& req, httplib::Response& res);
+  void incident_stream(const httplib::Request& req, httplib::Response& res);
+  void alert_stream(const httplib::Request& req, httplib::Response& res);
 
   store::NewRecord observation_record(const nlohmann::json& obj, const std::string& field_prefix,
                                       const std::string& kind, const Caller& who);
@@ -52,6 +62,7 @@ class Api {
   const plan::ZoneMap& map_;
   const index::Locator& locator_;
   store::Store& store_;
+  IncidentEngine* incidents_ = nullptr;
   ApiOptions opt_;
   std::string zones_geojson_;  // rendered once
 

@@ -1,0 +1,151 @@
+#pragma once
+// Incidents in the live service (docs/incidents.md, The service): a background thread tails the
+// hash chain, feeds every new observation, correction and retraction to a monitor::Correlator,
+// and appends each new incident and each revision to the chain as a record of kind "incident"
+// (body: the INCIDENT JSON of docs/api.md; target_id: the incident id, so that store history()
+// of any revision lists them all). Revisions are batched: at most one append every flush
+// interval, for all incidents revised since the last. Only what is durable is shown: the list,
+// the SSE streams and the alerts follow the appends.
+//
+// It sits off the ingest path: an append only wakes the thread (notify()), which reads what was
+// appended back from the store. So it also sees what other serve processes append.
+//
+// On start it rebuilds its state from the chain: the latest revision of every incident, the next
+// incident number, and a correlator replayed over the observations of the last correlation span,
+// matched to the incidents already recorded, so that nothing already correlated is recorded twice.
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "alert/alert.h"
+#include "alert/delivery_log.h"
+#include "alert/webhook.h"
+#include "index/locator.h"
+#include "monitor/correlate.h"
+#include "plan/zone_map.h"
+#include "server/sse.h"
+#include "store/store.h"
+
+namespace truceline::server {
+
+struct IncidentEngineOptions {
+  monitor::CorrelateOptions correlate;
+  // At most one append of revisions this often. DEFAULT: 250 ms.
+  int flush_ms = 250;
+  // Looks at the chain this often without a notify(), for records of other processes. DEFAULT: 1 s.
+  int poll_ms = 1000;
+  // Records read from the store per query. DEFAULT: 1,000.
+  int page = 1000;
+  // On start, observations whose event time lies within this of the latest incident's are
+  // replayed. DEFAULT: 40 min, more than an incident can stay open (window + repeat window +
+  // window, 21 min with the default window) with room for late reports.
+  int64_t replay_ms = 40 * 60'000;
+  SseHub::Options sse;
+};
+
+struct IncidentFilter {
+  std::optional<int64_t> since_ms, until_ms;  // on last_time (inclusive) and first_time (exclusive)
+  std::string zone, responsible, event;
+  int limit = 100;
+  int64_t after = 0;  // cursor: incidents numbered above this
+};
+
+class IncidentEngine {
+ public:
+  // The map, locator and store must outlive the engine. `alerts` may be null: no alerts.
+  IncidentEngine(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store,
+                 const IncidentEngineOptions& opt = {});
+  ~IncidentEngine();
+  IncidentEngine(const IncidentEngine&) = delete;
+  IncidentEngine& operator=(const IncidentEngine&) = delete;
+
+  // Alerts from the plan's [alerts], logged in `log` and sent by `sender` (may be null: stream
+  // only). Call before start(); both must outlive the engine.
+  void set_alerts(alert::DeliveryLog* log, alert::WebhookSender* sender);
+  // Several processes on one database: `may_lead` (called on the engine's thread, before start
+  // and then on every round until it answers true) says whether this process may run the
+  // correlator. Until it may, the engine follows: it reads the incident records the leading
+  // process appends, for the list and the incident stream, and raises no alerts. Call before start().
+  void set_leadership(std::function<bool()> may_lead) { may_lead_ = std::move(may_lead); }
+  // Rebuilds from the chain and starts the thread.
+  void start();
+  // Stops the thread after a last flush; ends every stream.
+  void stop();
+  // Something was appended: look at the chain now. Cheap; never blocks on the engine's work.
+  void notify();
+  // Blocks until every record appended before the call is correlated and its revisions are
+  // durable and published (tests; an orderly shutdown).
+  void sync();
+
+  // The latest revision of each incident matching `f`, in incident order; `next` is set when
+  // more remain. Incidents left with no observation (all retracted) are left out.
+  std::vector<nlohmann::json> list(const IncidentFilter& f, int64_t* next = nullptr) const;
+  // The latest revision, or nullopt.
+  std::optional<nlohmann::json> get(const std::string& id) const;
+  // Every revision, oldest first (from the chain).
+  std::vector<nlohmann::json> revisions(const std::string& id) const;
+
+  SseHub& incident_events() { return incident_hub_; }
+  SseHub& alert_events() { return alert_hub_; }
+
+ private:
+  struct Known {
+    nlohmann::json latest;
+    int revision = 0;
+    int64_t first_ms = 0, last_ms = 0;
+    std::string record_id;  // a record of it, for history()
+  };
+  void rebuild();
+  void load_incidents(int64_t head);
+  bool try_lead();
+  void run();
+  void take(const store::Record& r, bool replay);
+  void mark(const monitor::Incident& inc, const std::string& observation_id, bool replay);
+  void flush();
+  void publish(const nlohmann::json& incident);
+  void remember(const nlohmann::json& incident, const std::string& record_id);
+
+  const plan::ZoneMap& map_;
+  const index::Locator& locator_;
+  store::Store& store_;
+  IncidentEngineOptions opt_;
+  monitor::Correlator correlator_;
+
+  // Engine thread only.
+  int64_t cursor_ = 0;                                       // last seq looked at
+  std::unordered_map<std::string, std::string> service_id_;  // correlator id → "i-N"
+  std::unordered_map<std::string, std::string> recorded_in_; // observation → incident it was recorded in
+  std::map<std::string, monitor::Incident> pending_;         // service id → revision not yet appended
+  int64_t next_number_ = 1;
+  std::optional<alert::Trigger> trigger_;
+  alert::DeliveryLog* log_ = nullptr;
+  alert::WebhookSender* sender_ = nullptr;
+  std::function<bool()> may_lead_;
+  bool leading_ = false;
+
+  // Shared with readers.
+  mutable std::mutex mu_;
+  std::map<int64_t, Known> known_;  // incident number → latest
+  // Wake-ups: apart from mu_, so that notify() on the ingest path never waits for a reader.
+  std::mutex wake_mu_;
+  std::condition_variable cv_;
+  bool wake_ = false, stopping_ = false;
+  int64_t wanted_ = 0, done_ = 0;  // sync(): tickets asked and served
+  std::thread thread_;
+
+  SseHub incident_hub_, alert_hub_;
+};
+
+// "i-17" → 17; 0 when malformed.
+int64_t incident_number(const std::string& id);
+
+}  // namespace truceline::server

@@ -1,0 +1,148 @@
+// `truceline serve` as a process with incidents and alerts: a posted report becomes an incident,
+// its violation reaches the contingent's webhook signed, the chain verifies, and a restarted
+// service goes on with the same incidents.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "alert/hmac.h"
+#include "integration/process.h"
+
+namespace truceline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string make_token(const fs::path& db, const fs::path& dir, const std::string& role) {
+  const RunResult r = run_cli("token create --db '" + db.string() + "' --role " + role + " --name " + role, dir);
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out.substr(out.rfind('\n') + 1);
+}
+
+json artillery(double lat, double lon, const std::string& who) {
+  return json{{"time", "2025-04-12T06:30:00Z"}, {"observer_id", who}, {"observer_kind", "patrol"}, {"mode", "saw"},
+              {"event", "heavy_weapon"}, {"weapon_class", "artillery_ge_100"}, {"lat", lat}, {"lon", lon}};
+}
+
+// Polls `GET path` (up to 20 s, a bound for a hung test) until `done` holds for its JSON.
+template <class Done>
+json poll(httplib::Client& c, const std::string& path, const std::string& token, Done done) {
+  json j;
+  for (int i = 0; i < 200; ++i) {
+    auto r = c.Get(path, {{"Authorization", "Bearer " + token}});
+    if (r && r->status == 200 && done(j = json::parse(r->body))) return j;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return j;
+}
+
+TEST(ServeIncidentsTest, IncidentsAlertsAndARestart) {
+  const fs::path dir = scratch_dir("serve-incidents");
+  const fs::path db = dir / "record.sqlite";
+  const std::string observer = make_token(db, dir, "observer"), analyst = make_token(db, dir, "analyst");
+
+  // The monitors' webhook: checks the signature of every delivery.
+  const std::string secret = "monitors-secret-0123456789";
+  std::mutex mu;
+  std::vector<json> delivered;
+  int bad = 0;
+  httplib::Server rx;
+  rx.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    if (!alert::equal_constant_time(req.get_header_value("X-Truceline-Signature"), alert::signature_header(secret, req.body))) {
+      ++bad;
+      res.status = 401;
+      return;
+    }
+    delivered.push_back(json::parse(req.body));
+    res.status = 204;
+  });
+  const int rx_port = rx.bind_to_any_port("127.0.0.1");
+  std::thread rx_thread([&] { rx.listen_after_bind(); });
+  {
+    std::ofstream(dir / "monitors.secret") << secret << "\n";
+    std::ofstream(dir / "alerts.toml") << "[contingents.monitors]\nurl = \"http://127.0.0.1:" << rx_port
+                                       << "/hook\"\nsecret_file = \"monitors.secret\"\n";
+  }
+  const std::vector<std::string> args{"serve", "--plan", (root() / "plans/kellogg-2025-04.toml").string(), "--db", db.string(),
+                                      "--listen", "127.0.0.1:0", "--alerts", (dir / "alerts.toml").string()};
+  {
+    Process server(args, dir / "serve1.out");
+    const int port = served_port(server.wait_for("http://"));
+    ASSERT_GT(port, 0);
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Post("/v1/observations", {{"Authorization", "Bearer " + observer}}, artillery(48.28, 37.18, "P-1").dump(),
+                    "application/json");
+    ASSERT_EQ(r->status, 201) << r->body;
+    const json list = poll(c, "/v1/incidents", analyst, [](const json& j) { return j["incidents"].size() == 1; });
+    ASSERT_EQ(list["incidents"].size(), 1u) << list;
+    EXPECT_EQ(list["incidents"][0]["id"], "i-1");
+    EXPECT_EQ(list["incidents"][0]["violations"][0]["rule"], "weapon-in-dmz");
+    for (int i = 0; i < 200; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (!delivered.empty()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    server.kill(SIGTERM);
+  }
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(delivered.size(), 1u);
+    EXPECT_EQ(bad, 0);
+    EXPECT_EQ(delivered[0]["type"], "violation");
+    EXPECT_EQ(delivered[0]["incident_id"], "i-1");
+    EXPECT_EQ(delivered[0]["contingent"], "monitors");
+  }
+  RunResult v = run_cli("verify --db '" + db.string() + "'", dir);
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_TRUE(fs::exists(db.string() + ".alerts.sqlite"));
+
+  // Restarted: the same incident; a second report of it revises i-1 and raises no second alert.
+  {
+    Process server(args, dir / "serve2.out");
+    const int port = served_port(server.wait_for("http://"));
+    ASSERT_GT(port, 0);
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Post("/v1/observations", {{"Authorization", "Bearer " + observer}}, artillery(48.2805, 37.18, "P-2").dump(),
+                    "application/json");
+    ASSERT_EQ(r->status, 201) << r->body;
+    const json list = poll(c, "/v1/incidents", analyst,
+                           [](const json& j) { return j["incidents"].size() == 1 && j["incidents"][0]["revision"] == 2; });
+    ASSERT_EQ(list["incidents"].size(), 1u) << list;
+    EXPECT_EQ(list["incidents"][0]["id"], "i-1");
+    EXPECT_EQ(list["incidents"][0]["n_observations"], 2);
+    server.kill(SIGTERM);
+  }
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(delivered.size(), 1u);
+  }
+  v = run_cli("verify --db '" + db.string() + "'", dir);
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  rx.stop();
+  rx_thread.join();
+  fs::remove_all(dir);
+}
+
+TEST(ServeIncidentsTest, ABadAlertsFileStopsTheServiceWithTheLine) {
+  const fs::path dir = scratch_dir("serve-bad-alerts");
+  std::ofstream(dir / "alerts.toml") << "[contingents.uk]\nurl = \"http://127.0.0.1:9/\"\nsecret = \"short\"\n";
+  const RunResult r = run_cli("serve --plan plans/kellogg-2025-04.toml --db '" + (dir / "r.sqlite").string() +
+                                  "' --listen 127.0.0.1:0 --alerts '" + (dir / "alerts.toml").string() + "'",
+                              dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("alerts.toml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("secret"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace truceline::testing
