@@ -7,6 +7,7 @@
 #include "geo/errors.h"
 #include "index/classify.h"
 #include "io/output.h"
+#include "io/progress.h"
 #include "plan/compiler.h"
 
 namespace truceline::cli {
@@ -41,8 +42,16 @@ int classify_command(const std::string& plan_path, const std::string& in_path, c
 
   index::ClassifyOptions opt;
   opt.name = in_path == "-" ? "stdin" : in_path;
-  const index::ClassifyStats stats =
-      out_path == "-" ? index::classify_stream(in, std::cout, map, opt) : classify_to_file(in, out_path, map, opt);
+  // The bar counts the bytes the block reader takes, one update per megabyte block; on a pipe or a
+  // log file it is off and the input is read directly.
+  std::error_code ec;
+  const auto size = in_path == "-" ? 0 : fs::file_size(in_path, ec);
+  io::Progress progress({"classify", ec ? 0 : static_cast<uint64_t>(size)});
+  io::CountingStream counted(in, progress);
+  std::istream& source = progress.enabled() ? static_cast<std::istream&>(counted) : in;
+  const index::ClassifyStats stats = out_path == "-" ? index::classify_stream(source, std::cout, map, opt)
+                                                     : classify_to_file(source, out_path, map, opt);
+  progress.finish();
   if (out_path == "-" && !std::cout.flush())
     throw InputError("stdout", "writing failed", "check where the output goes");
   report_errors(stats);

@@ -1,12 +1,16 @@
 // `truceline incidents PLAN OBS.csv -o INCIDENTS.csv`: observations correlated offline into
-// incidents, located, attributed and checked against the plan's rules (docs/incidents.md).
+// incidents, located, attributed and checked against the plan's rules (docs/incidents.md), written
+// as CSV, GeoJSON, KML or ACLED-shaped CSV (docs/formats.md).
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "geo/errors.h"
 #include "index/locator.h"
+#include "formats/incidents.h"
 #include "io/output.h"
+#include "io/progress.h"
 #include "monitor/correlate.h"
 #include "monitor/obs_csv.h"
 #include "plan/compiler.h"
@@ -15,7 +19,7 @@ namespace truceline::cli {
 namespace {
 
 struct IncidentsArgs {
-  std::string plan_path, obs_path, out_path;
+  std::string plan_path, obs_path, out_path, format;
   double window_s = 180;
   double gate_sigma = 3;
 };
@@ -23,6 +27,7 @@ struct IncidentsArgs {
 int incidents_command(const IncidentsArgs& a) {
   if (a.window_s <= 0) throw InputError("--window", "must be more than 0 seconds", "give the time window in seconds");
   if (a.gate_sigma <= 0) throw InputError("--gate", "must be more than 0", "give the spatial gate in σ");
+  const formats::IncidentFormat format = formats::incident_format(a.format, a.out_path);
   const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
   std::ifstream in(a.obs_path, std::ios::binary);
   if (!in) throw InputError(a.obs_path, "cannot read the file", "check the path");
@@ -30,7 +35,16 @@ int incidents_command(const IncidentsArgs& a) {
   monitor::ObsCsvOptions read_opt;
   read_opt.sigma_saw_deg = map.plan.monitoring.bearing_sigma_saw_deg;
   read_opt.sigma_heard_deg = map.plan.monitoring.bearing_sigma_heard_deg;
-  const std::vector<monitor::Sighting> obs = monitor::read_observations_csv(in, a.obs_path, read_opt);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(a.obs_path, ec);
+  std::vector<monitor::Sighting> obs;
+  {
+    io::Progress progress({"read", ec ? 0 : static_cast<uint64_t>(size)});
+    io::CountingStream counted(in, progress);
+    obs = monitor::read_observations_csv(progress.enabled() ? static_cast<std::istream&>(counted) : in, a.obs_path, read_opt);
+  }
+  if (io::stderr_is_terminal() && obs.size() >= 100'000)
+    std::cerr << "truceline: correlating " << obs.size() << " observations…\n";
 
   const index::Locator locator(map);
   monitor::CorrelateOptions opt;
@@ -38,13 +52,9 @@ int incidents_command(const IncidentsArgs& a) {
   opt.gate_sigma = a.gate_sigma;
   const std::vector<monitor::Incident> incidents = monitor::correlate_all(obs, map, locator, opt);
 
-  std::string out = monitor::incidents_csv_header();
   size_t violating = 0;
-  for (const auto& inc : incidents) {
-    out += monitor::incident_csv_row(inc);
-    violating += !inc.violations.empty();
-  }
-  io::write_file_atomic(a.out_path, out);
+  for (const auto& inc : incidents) violating += !inc.violations.empty();
+  io::write_file_atomic(a.out_path, formats::incidents_file(format, incidents, map));
   std::cerr << "truceline: " << obs.size() << " observations → " << incidents.size() << " incidents ("
             << violating << " breaking a rule) → " << a.out_path << "\n";
   return 0;
@@ -57,7 +67,8 @@ void add_incidents_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("incidents", "correlate observations into incidents and check them against the plan");
   cmd->add_option("PLAN", args.plan_path, "plan file (TOML)")->required();
   cmd->add_option("OBS", args.obs_path, "observations CSV")->required();
-  cmd->add_option("-o,--out", args.out_path, "incidents CSV")->required();
+  cmd->add_option("-o,--out", args.out_path, "incidents file: .csv, .geojson or .kml")->required();
+  cmd->add_option("--format", args.format, "csv, geojson, kml or acled (default: from the extension)");
   cmd->add_option("--window", args.window_s, "seconds within which reports can be of one event")->capture_default_str();
   cmd->add_option("--gate", args.gate_sigma, "spatial gate in σ (Mahalanobis distance)")->capture_default_str();
   cmd->callback([&action] { action = [] { return incidents_command(args); }; });

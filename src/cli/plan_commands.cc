@@ -19,10 +19,12 @@ int compile_command(const std::string& plan_path, const std::string& out_dir) {
       {"lines.geojson", report::lines_geojson(map).dump() + "\n"},
       {"summary.json", report::summary_json(map).dump(2) + "\n"},
       {"map.svg", report::svg_map(map)},
+      {"zones.gpkg", report::plan_gpkg(map)},
+      {"zones.kml", report::plan_kml(map)},
   };
   if (!out_dir.empty()) io::write_dir_atomic(out_dir, files);
   std::cout << report::zone_table(map);
-  if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{zones.geojson,lines.geojson,summary.json,map.svg}\n";
+  if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{zones.geojson,lines.geojson,summary.json,map.svg,zones.gpkg,zones.kml}\n";
   return 0;
 }
 

@@ -25,7 +25,11 @@ constexpr double kMaxRangeKm = 1000; // beyond any heard or seen range; keeps th
 const std::vector<std::string> kFields = {
     "time", "observer_id", "observer_kind", "observer_lat", "observer_lon", "observer_mgrs", "mode",
     "event", "explosion_type", "count", "bearing_deg", "direction", "range_min_km", "range_max_km",
-    "lat", "lon", "weapon", "weapon_class", "notes", "source_ref"};
+    "lat", "lon", "weapon", "weapon_class", "notes", "source_ref", "acled"};
+const std::vector<std::string> kAcledFields = {
+    "event_type", "sub_event_type", "disorder_type", "time_precision", "geo_precision", "actor1", "actor2",
+    "country", "admin1", "admin2", "location", "source", "fatalities"};
+constexpr size_t kMaxAcledText = 1000;  // ACLED's source lists run to a few hundred characters
 const std::vector<std::string> kObserverKinds = {"patrol", "camera", "uav", "sensor", "satellite", "osint"};
 const std::vector<std::string> kModes = {"heard", "saw", "recorded"};
 const std::vector<std::string> kEvents = {"explosion", "projectile", "muzzle_flash", "illumination_flare",
@@ -197,6 +201,50 @@ void read_event_position(const json& obj, Observation& o) {
          "an observation needs the observer's position (observer_lat/observer_lon or observer_mgrs) or the event's (lat/lon)");
 }
 
+// A whole number in [lo, hi], `fallback` when absent.
+int whole(const json& obj, const std::string& key, int lo, int hi, int fallback) {
+  const auto n = number(obj, key, lo, hi);
+  if (!n) return fallback;
+  if (*n != std::floor(*n)) fail("bad_value", key, key + " must be a whole number, not " + bound(*n));
+  return static_cast<int>(*n);
+}
+
+// The `acled` object: ACLED's coding of an imported event. Errors name the field as acled.<key>.
+std::optional<AcledInfo> read_acled(const json& obj) {
+  const json* v = value(obj, "acled");
+  if (!v) return std::nullopt;
+  if (!v->is_object()) fail("bad_type", "acled", std::string("acled must be an object, not ") + v->type_name());
+  try {
+    for (const auto& [key, _] : v->items())
+      if (!contains(kAcledFields, key)) fail("unknown_field", key, "unknown field: " + key + " (allowed: " + joined(kAcledFields) + ")");
+    AcledInfo a;
+    a.event_type = required_text(*v, "event_type", kMaxShort);
+    a.sub_event_type = text(*v, "sub_event_type", kMaxShort);
+    a.disorder_type = text(*v, "disorder_type", kMaxShort);
+    a.time_precision = whole(*v, "time_precision", 1, 3, 1);
+    a.geo_precision = whole(*v, "geo_precision", 1, 3, 1);
+    a.actor1 = text(*v, "actor1", kMaxAcledText), a.actor2 = text(*v, "actor2", kMaxAcledText);
+    a.country = text(*v, "country", kMaxId), a.admin1 = text(*v, "admin1", kMaxId);
+    a.admin2 = text(*v, "admin2", kMaxId), a.location = text(*v, "location", kMaxId);
+    a.source = text(*v, "source", kMaxAcledText);
+    a.fatalities = whole(*v, "fatalities", 0, kMaxCount, 0);
+    return a;
+  } catch (const ValidationError& e) {
+    throw ValidationError(e.status(), e.code(), "acled." + std::string(e.what()), "acled." + e.field());
+  }
+}
+
+json acled_json(const AcledInfo& a) {
+  json j = {{"event_type", a.event_type}, {"time_precision", a.time_precision}, {"geo_precision", a.geo_precision},
+            {"fatalities", a.fatalities}};
+  for (const auto& [key, s] : {std::pair<const char*, const std::string*>{"sub_event_type", &a.sub_event_type},
+                               {"disorder_type", &a.disorder_type}, {"actor1", &a.actor1}, {"actor2", &a.actor2},
+                               {"country", &a.country}, {"admin1", &a.admin1}, {"admin2", &a.admin2},
+                               {"location", &a.location}, {"source", &a.source}})
+    if (!s->empty()) j[key] = *s;
+  return j;
+}
+
 }  // namespace
 
 Observation parse_observation(const json& obj, int64_t now_ms) {
@@ -221,6 +269,7 @@ Observation parse_observation(const json& obj, int64_t now_ms) {
   o.weapon_class = choice(obj, "weapon_class", kWeaponClasses, false);
   o.notes = text(obj, "notes", kMaxNotes);
   o.source_ref = text(obj, "source_ref", kMaxId);
+  o.acled = read_acled(obj);
   return o;
 }
 
@@ -240,6 +289,7 @@ json to_json(const Observation& o) {
   put_text("observer_mgrs", o.observer_mgrs), put_text("explosion_type", o.explosion_type);
   put_text("direction", o.direction), put_text("weapon", o.weapon), put_text("weapon_class", o.weapon_class);
   put_text("notes", o.notes), put_text("source_ref", o.source_ref);
+  if (o.acled) j["acled"] = acled_json(*o.acled);
   return j;
 }
 

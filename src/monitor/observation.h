@@ -32,6 +32,16 @@ class ValidationError : public std::runtime_error {
   std::string code_, field_;
 };
 
+// What an ACLED export said of an event imported from it (docs/formats.md), kept beside the
+// mapped event so that nothing of the original coding is lost and an export can give it back.
+struct AcledInfo {
+  std::string event_type, sub_event_type, disorder_type;  // ACLED's own categories, as given
+  int time_precision = 1;  // 1 the day is known, 2 the week, 3 the month
+  int geo_precision = 1;   // 1 the place, 2 near it or part of a region, 3 a larger region
+  std::string actor1, actor2, country, admin1, admin2, location, source;
+  int fatalities = 0;
+};
+
 struct Observation {
   int64_t time_ms = 0;        // event time, UTC milliseconds since 1970
   std::string observer_id;
@@ -50,6 +60,7 @@ struct Observation {
   std::string weapon, weapon_class;   // weapon_class: small_arms, mortar_lt_100, artillery_ge_100,
                                       // mlrs, mlrs_heavy, tank, missile, air_defence, other
   std::string notes, source_ref;
+  std::optional<AcledInfo> acled;     // only for observations imported from ACLED
 };
 
 // Where the event probably was, and what the plan says of that place.

@@ -70,6 +70,49 @@ json lines_geojson(const plan::ZoneMap& map) {
   return io::feature_collection(feats);
 }
 
+namespace {
+// "#c8553d" → OGR style colours: the outline opaque, the fill at about 40 % so that the
+// basemap shows through in Google Earth.
+std::string zone_style(const std::string& colour) {
+  const bool ok = colour.size() == 7 && colour[0] == '#';
+  const std::string rgb = ok ? colour : "#cccccc";
+  return "PEN(c:" + rgb + "FF,w:2px);BRUSH(fc:" + rgb + "66)";
+}
+}  // namespace
+
+std::vector<io::ogr::Layer> plan_layers(const plan::ZoneMap& map) {
+  using io::ogr::FieldType;
+  io::ogr::Layer zones{"zones", 6 /* wkbMultiPolygon */,
+                       {{"id", FieldType::kString}, {"name", FieldType::kString}, {"kind", FieldType::kString},
+                        {"responsible", FieldType::kString}, {"colour", FieldType::kString},
+                        {"area_km2", FieldType::kReal}, {"population", FieldType::kInteger}},
+                       {}};
+  for (const auto& z : map.zones)
+    zones.features.push_back({{z.id, z.name, z.kind, z.responsible, z.colour, round_to(z.area_km2, 3),
+                               static_cast<int64_t>(z.population)},
+                              &z.geom, zone_style(z.colour)});
+  io::ogr::Layer lines{"lines", 5 /* wkbMultiLineString */,
+                       {{"name", FieldType::kString}, {"kind", FieldType::kString}, {"side", FieldType::kString},
+                        {"weapon_class", FieldType::kString}, {"offset_km", FieldType::kReal},
+                        {"length_km", FieldType::kReal}},
+                       {}};
+  const auto text_or_null = [](const std::string& s) -> io::ogr::Value {
+    if (s.empty()) return std::monostate{};
+    return s;
+  };
+  for (const auto& l : map.lines) {
+    io::ogr::Value offset = std::monostate{};
+    if (l.offset_km > 0) offset = l.offset_km;
+    lines.features.push_back({{l.name, l.kind, text_or_null(l.side), text_or_null(l.weapon_class), offset,
+                               round_to(l.length_km, 3)},
+                              &l.geom, l.kind == "line_of_contact" ? "PEN(c:#000000FF,w:3px)" : "PEN(c:#444444FF,w:2px)"});
+  }
+  return {std::move(zones), std::move(lines)};
+}
+
+std::string plan_gpkg(const plan::ZoneMap& map) { return io::ogr::write_layers("GPKG", plan_layers(map)); }
+std::string plan_kml(const plan::ZoneMap& map) { return io::ogr::write_layers("LIBKML", plan_layers(map)); }
+
 json summary_json(const plan::ZoneMap& map) {
   json s{{"plan", {{"name", map.plan.name}, {"date", map.plan.date}, {"file", map.plan.path}}},
          {"area_km2", round_to(map.area_km2, 3)},
