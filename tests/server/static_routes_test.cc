@@ -1,0 +1,118 @@
+// The dashboard's static files: a real cpp-httplib server on a loopback port serving a small
+// dashboard written to a temporary directory, beside a stand-in for the API's routes.
+#include "server/static_routes.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+namespace truceline::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+class StaticRoutesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("truceline-static-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    write(dir_ / "dist" / "index.html", "<!doctype html><title>t</title>");
+    write(dir_ / "dist" / "app.js", "console.log(1)");
+    write(dir_ / "dist" / "app.css", "body{}");
+  }
+  void TearDown() override {
+    http_.stop();
+    if (thread_.joinable()) thread_.join();
+    fs::remove_all(dir_);
+  }
+
+  // Mounts the dashboard (or none) and an API stand-in at /v1/health, then listens.
+  bool start(const std::optional<fs::path>& web) {
+    http_.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{\"status\":\"ok\"}", "application/json");
+    });
+    if (!mount_dashboard(http_, web)) return false;
+    port_ = http_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return true;
+  }
+
+  httplib::Result get(const std::string& path) { return httplib::Client("127.0.0.1", port_).Get(path); }
+
+  fs::path dir_;
+  httplib::Server http_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+TEST_F(StaticRoutesTest, ServesTheFilesWithTheirTypesAndNoToken) {
+  ASSERT_TRUE(start(dir_ / "dist"));
+  auto r = get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "<!doctype html><title>t</title>");
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-cache");
+  r = get("/app.js");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  r = get("/app.css");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/css; charset=utf-8");
+  // The API's routes are untouched, and nothing outside the directory is reachable.
+  r = get("/v1/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "{\"status\":\"ok\"}");
+  write(dir_ / "secret.txt", "no");
+  r = get("/../secret.txt");
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->body, "no");
+  r = get("/missing.js");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+}
+
+TEST_F(StaticRoutesTest, NoDashboardAnswersHowToBuildItAndKeepsTheApi) {
+  ASSERT_TRUE(start(std::nullopt));
+  auto r = get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(r->body.find("make web"), std::string::npos);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  r = get("/v1/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(StaticRoutesTest, ADirectoryWithoutIndexIsRefused) {
+  fs::remove(dir_ / "dist" / "index.html");
+  EXPECT_FALSE(mount_dashboard(http_, dir_ / "dist"));
+}
+
+TEST_F(StaticRoutesTest, FindsTheDashboardBesideTheBinaryFirst) {
+  // A build directory in the source tree: <exe dir>/../web/dist.
+  const fs::path bin = dir_ / "build";
+  fs::create_directories(bin);
+  write(dir_ / "web" / "dist" / "index.html", "x");
+  auto found = find_dashboard(bin);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(*found, fs::weakly_canonical(dir_ / "web" / "dist"));
+  // An installed tree, <exe dir>/web, comes first.
+  write(bin / "web" / "index.html", "x");
+  found = find_dashboard(bin);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(*found, fs::weakly_canonical(bin / "web"));
+}
+
+}  // namespace
+}  // namespace truceline::server
