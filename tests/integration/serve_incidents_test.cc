@@ -10,6 +10,7 @@
 
 #include "alert/hmac.h"
 #include "integration/process.h"
+#include "store/store_test_support.h"
 
 namespace truceline::testing {
 namespace {
@@ -141,6 +142,75 @@ TEST(ServeIncidentsTest, ABadAlertsFileStopsTheServiceWithTheLine) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("alerts.toml:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("secret"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
+// Two processes on one PostgreSQL database: one engine between them (the advisory lock), the other
+// following its records; when the leader dies the follower takes over.
+TEST(ServeIncidentsTest, OneEngineAmongProcessesSharingPostgres) {
+  if (!std::getenv("TRUCELINE_TEST_PG_URI")) GTEST_SKIP() << "TRUCELINE_TEST_PG_URI is not set";
+  const fs::path dir = scratch_dir("serve-incidents-pg");
+  const std::string db = store::testing::fresh_pg_database();
+  const auto token = [&](const std::string& role) {
+    const RunResult r = run_cli("token create --db '" + db + "' --role " + role + " --name " + role, dir);
+    EXPECT_EQ(r.code, 0) << r.err;
+    std::string out = r.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out.substr(out.rfind('\n') + 1);
+  };
+  const std::string observer = token("observer"), analyst = token("analyst");
+  const std::string plan = (root() / "plans/kellogg-2025-04.toml").string();
+  const auto args = [&](const std::string& name) {
+    return std::vector<std::string>{"serve", "--plan", plan, "--db", db, "--listen", "127.0.0.1:0",
+                                    "--alerts-log", (dir / (name + ".alerts.sqlite")).string()};
+  };
+  // a starts first and leads; b follows.
+  Process a(args("a"), dir / "a.out");
+  const int port_a = served_port(a.wait_for("http://"));
+  Process b(args("b"), dir / "b.out");
+  const int port_b = served_port(b.wait_for("http://"));
+  ASSERT_GT(port_a, 0);
+  ASSERT_GT(port_b, 0);
+
+  // Ten events, each reported through both servers by two patrols.
+  httplib::Client ca("127.0.0.1", port_a), cb("127.0.0.1", port_b);
+  for (int e = 0; e < 10; ++e) {
+    const double lat = 49.84 + 0.05 * e;  // Lviv and north of it: 5.5 km apart
+    for (auto* c : {&ca, &cb}) {
+      json o = artillery(lat, 24.03, c == &ca ? "P-a" : "P-b");
+      o["event"] = "explosion", o["explosion_type"] = "impact";
+      o.erase("weapon_class");
+      auto r = c->Post("/v1/observations", {{"Authorization", "Bearer " + observer}}, o.dump(), "application/json");
+      ASSERT_EQ(r->status, 201) << r->body;
+    }
+  }
+  const auto ten = [](const json& j) {
+    if (j["incidents"].size() != 10) return false;
+    for (const auto& i : j["incidents"])
+      if (i["n_observations"] != 2) return false;
+    return true;
+  };
+  const json on_a = poll(ca, "/v1/incidents", analyst, ten), on_b = poll(cb, "/v1/incidents", analyst, ten);
+  ASSERT_TRUE(ten(on_a)) << on_a;
+  ASSERT_TRUE(ten(on_b)) << on_b;  // the follower lists what the leader recorded
+  EXPECT_EQ(on_a, on_b);
+  // One engine: every incident's revisions are 1, 2, … once each (two engines would record each twice).
+  for (const auto& i : on_a["incidents"]) {
+    const json full = json::parse(ca.Get("/v1/incidents/" + i["id"].get<std::string>(), {{"Authorization", "Bearer " + analyst}})->body);
+    for (size_t k = 0; k < full["revisions"].size(); ++k) EXPECT_EQ(full["revisions"][k]["revision"], static_cast<int>(k + 1)) << full;
+  }
+
+  // The leader dies; the follower takes the lock and correlates what comes next.
+  a.kill(SIGKILL);
+  json o = artillery(50.60, 24.03, "P-b");
+  auto r = cb.Post("/v1/observations", {{"Authorization", "Bearer " + observer}}, o.dump(), "application/json");
+  ASSERT_EQ(r->status, 201) << r->body;
+  const json after = poll(cb, "/v1/incidents", analyst, [](const json& j) { return j["incidents"].size() == 11; });
+  ASSERT_EQ(after["incidents"].size(), 11u) << after;
+  EXPECT_EQ(after["incidents"][10]["id"], "i-11");
+  b.kill(SIGTERM);
+  const RunResult v = run_cli("verify --db '" + db + "'", dir);
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
   fs::remove_all(dir);
 }
 
