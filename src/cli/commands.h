@@ -13,6 +13,7 @@ void add_classify_command(CLI::App& app, Action& action);
 void add_monitor_commands(CLI::App& app, Action& action);
 void add_simulate_command(CLI::App& app, Action& action);
 void add_incidents_command(CLI::App& app, Action& action);
+void add_report_command(CLI::App& app, Action& action);
 void add_import_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
 

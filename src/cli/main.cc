@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   truceline::cli::add_monitor_commands(app, action);
   truceline::cli::add_simulate_command(app, action);
   truceline::cli::add_incidents_command(app, action);
+  truceline::cli::add_report_command(app, action);
   truceline::cli::add_import_command(app, action);
   truceline::cli::add_export_command(app, action);
   try {
