@@ -62,8 +62,8 @@ test('the dashboard draws the zones and follows incidents live', async (t) => {
       count: 2, weapon: 'T-72', weapon_class: 'tank', lat: 47.62, lon: 36.28,
     });
     const record = await api(server, 'GET', `/v1/observations/${posted.id}`, server.tokens.analyst);
-    const zone = zones.features.find((f) => f.properties.id === record.placement.zone);
-    assert.ok(zone, `the observation lies in a zone of the plan (${record.placement.zone})`);
+    const zone = zones.features.find((f) => f.properties.id === record.placement.zone_id);
+    assert.ok(zone, `the observation lies in a zone of the plan (${record.placement.zone_id})`);
 
     // It arrives over the stream: no reload, no polling.
     const item = page.locator('#incidents li[data-incident]');

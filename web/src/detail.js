@@ -46,7 +46,7 @@ export function renderDetail(section, inc, zoneName, onClose) {
     el('table', { class: 'observations' },
       el('thead', {}, el('tr', {}, ['time', 'observer', 'what', 'direction, range or position'].map((h) => el('th', {}, h)))),
       el('tbody', {}, (inc.observations ?? []).map(observationRow))),
-    el('h3', {}, `History (${(inc.revisions ?? []).length} revisions)`),
+    el('h3', {}, `History (${(inc.revisions ?? []).length} revision${(inc.revisions ?? []).length === 1 ? '' : 's'})`),
     el('table', { class: 'revisions' },
       el('thead', {}, el('tr', {}, ['rev', 'observations', 'last seen', 'zone', 'rules'].map((h) => el('th', {}, h)))),
       el('tbody', {}, (inc.revisions ?? []).map((r) => el('tr', {},
