@@ -24,7 +24,7 @@ const outDir = path.resolve(args.out ?? path.dirname(binary));
 const web = path.join(source, 'web', 'dist');
 const plan = path.join(source, 'plans', 'kellogg-2025-04.toml');
 
-const WAIT = { timeout: 20_000 };
+const WAIT = { timeout: 30_000 };
 
 test('the dashboard draws the zones and follows incidents live', async (t) => {
   assert.ok(fs.existsSync(binary), `no truceline binary at ${binary}: build it first (make build)`);
