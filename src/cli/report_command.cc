@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 struct ReportArgs {
   std::string plan_path, db, day, tz = "+00:00", cutoff, out_path;
   int points = 8;
+  int trend_days = 30;
 };
 
 enum class Format { html, markdown, json };
@@ -53,6 +54,8 @@ int report_command(const ReportArgs& a) {
   // Every argument is checked before anything is read, so a mistake costs no compile time.
   const Format format = format_of(a.out_path);
   if (a.points != 8 && a.points != 16) throw InputError("--points", "must be 8 or 16", "choose the compass rose");
+  if (a.trend_days < 2 || a.trend_days > 366)
+    throw InputError("--trend-days", "must be from 2 to 366", "the trend needs the day and the one before it");
   const report::DayWindow day = report::day_window(a.day, a.tz);
   const std::optional<int64_t> cutoff = cutoff_of(a.cutoff);
   check_db(a.db);
@@ -63,6 +66,7 @@ int report_command(const ReportArgs& a) {
   auto store = store::open_store(a.db);
   report::DailyOptions opt;
   opt.place.points = a.points;
+  opt.trend_days = a.trend_days;
   const report::DailyReport r = report::make_daily_report(*store, map, locator, day, cutoff, opt);
 
   switch (format) {
@@ -99,6 +103,7 @@ void add_report_command(CLI::App& app, Action& action) {
   cmd->add_option("--cutoff", args.cutoff,
                   "records received after this time are left out (ISO 8601, or now; DEFAULT: the end of the day)");
   cmd->add_option("--points", args.points, "compass points in place names, 8 or 16")->capture_default_str();
+  cmd->add_option("--trend-days", args.trend_days, "days in the trend chart, ending with the day")->capture_default_str();
   cmd->add_option("-o,--out", args.out_path, "report file: .html, .md or .json")->required();
   cmd->callback([&action] { action = [] { return report_command(args); }; });
 }

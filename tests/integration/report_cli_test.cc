@@ -59,13 +59,16 @@ TEST_F(ReportCli, WritesHtmlMarkdownAndJson) {
   EXPECT_TRUE(fs::exists(dir_ / "day-trend.svg"));
   EXPECT_NE(testing::slurp(dir_ / "day.md").find("(day-map.svg)"), std::string::npos);
 
-  r = run(common + "--tz +03:00 -o " + q(dir_ / "day.json"));
+  r = run(common + "--tz +03:00 --trend-days 7 -o " + q(dir_ / "day.json"));
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(testing::slurp(dir_ / "day.json"));
   EXPECT_EQ(j["report"]["tz"], "+03:00");
   EXPECT_EQ(j["totals"]["incidents"]["today"], 2);
   EXPECT_EQ(j["chain_at_cutoff"]["count"], 2);
   EXPECT_EQ(j["incidents"][1]["violations"][0]["rule"], "weapon-in-dmz");
+  ASSERT_EQ(j["trend"].size(), 7u);
+  EXPECT_EQ(j["trend"][6]["day"], "2025-04-12");
+  EXPECT_EQ(j["trend"][6]["incidents"], 2);
 }
 
 TEST_F(ReportCli, DefaultCutoffLeavesOutLateRecordsAndSaysSo) {
@@ -88,6 +91,7 @@ TEST_F(ReportCli, BadInputIsOneLineExitTwoAndNothingWritten) {
       {"--plan plans/no-such-plan.toml --db " + q(db_) + " --day 2025-04-12 -o " + q(out), "no such plan"},
       {plan + "--db " + q(db_) + " --day 2025-04-12 -o " + q(dir_ / "bad.pdf"), ".html, .md or .json"},
       {plan + "--db " + q(db_) + " --day 2025-04-12 --cutoff soon -o " + q(out), "--cutoff"},
+      {plan + "--db " + q(db_) + " --day 2025-04-12 --trend-days 1 -o " + q(out), "--trend-days"},
   };
   for (const auto& [args, says] : cases) {
     const auto r = run(args);
