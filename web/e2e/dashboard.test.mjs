@@ -74,6 +74,12 @@ test('the dashboard draws the zones and follows incidents live', async (t) => {
     assert.equal(await page.locator('path.incident').count(), 1, 'one incident on the map');
     const incidentId = await item.first().getAttribute('data-incident');
 
+    // Tanks in the demilitarized zone break the plan's weapon rule: an alert arrives on its own
+    // stream and names the incident.
+    assert.equal(record.placement.zone_kind, 'dmz', 'the test point lies in the DMZ');
+    await page.locator('#alert-list li', { hasText: incidentId }).first().waitFor(WAIT);
+    assert.equal(await page.locator('#alert-count').textContent(), '1');
+
     // A click on the map's dot opens its observations and history.
     await page.locator(`path.incident[data-incident="${incidentId}"]`).click({ force: true });
     await page.locator(`#detail tr[data-observation="${posted.id}"]`).waitFor(WAIT);

@@ -14,6 +14,11 @@ export function upsert(byId, inc) {
   return true;
 }
 
+// An incident every report of which was retracted: the list leaves it out, and so does the page.
+export function isWithdrawn(inc) {
+  return inc.n_observations === 0;
+}
+
 // `datetime-local` values ("2025-04-12T06:30") read as UTC; empty gives null.
 export function parseUtcInput(value) {
   if (!value) return null;

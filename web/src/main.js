@@ -3,7 +3,7 @@
 import 'leaflet/dist/leaflet.css';
 import './style.css';
 import { Api, ApiError, health } from './api.js';
-import { EVENTS, byRecency, matches, parseUtcInput, upsert } from './incidents.js';
+import { EVENTS, byRecency, isWithdrawn, matches, parseUtcInput, upsert } from './incidents.js';
 import { MapView } from './map.js';
 import { renderDetail } from './detail.js';
 import { el, shortTime } from './dom.js';
@@ -17,6 +17,7 @@ const state = {
   zones: new Map(),     // zone id -> properties
   filters: {},
   stream: null,
+  alerts: null,
   selected: null,
 };
 
@@ -63,7 +64,8 @@ function renderAll() {
 function renderOne(inc) {
   const list = $('incidents');
   list.querySelector(`li[data-incident="${CSS.escape(inc.id)}"]`)?.remove();
-  const visible = matches(inc, state.filters);
+  if (isWithdrawn(inc)) state.incidents.delete(inc.id);
+  const visible = !isWithdrawn(inc) && matches(inc, state.filters);
   mapView.setIncident(inc, visible);
   if (visible) {
     const item = listItem(inc);
@@ -149,7 +151,28 @@ function openStream() {
 async function loadIncidents() {
   const list = await state.api.allIncidents();
   for (const inc of list) upsert(state.incidents, inc);
+  for (const inc of list) if (isWithdrawn(inc)) state.incidents.delete(inc.id);
   renderAll();
+}
+
+// Alerts (violations and zone thresholds, as the webhooks deliver them) since the page opened:
+// the stream has no history to fetch. The newest 50 are kept; a click opens the incident.
+function openAlerts() {
+  const es = state.api.stream('/v1/alerts/stream');
+  state.alerts = es;
+  let count = 0;
+  es.addEventListener('alert', (ev) => {
+    const a = JSON.parse(ev.data);
+    const list = $('alert-list');
+    list.prepend(el('li', { class: `alert-${a.type}`, 'data-alert': a.id,
+      onclick: () => a.incident_id && select(a.incident_id) },
+    el('span', { class: 'when' }, shortTime(a.time)), ` ${a.message}`));
+    while (list.children.length > 50) list.lastChild.remove();
+    $('alert-count').textContent = String(++count);
+  });
+  es.addEventListener('open', () => { $('alerts').hidden = false; });
+  // A token that may not read alerts gets no stream: the section stays hidden.
+  es.addEventListener('error', () => { if (es.readyState === EventSource.CLOSED) $('alerts').hidden = true; });
 }
 
 // --- start -----------------------------------------------------------------------------------
@@ -157,6 +180,7 @@ async function loadIncidents() {
 function askToken(message) {
   forgetToken();
   state.stream?.close();
+  state.alerts?.close();
   $('token-form').hidden = false;
   $('token-error').textContent = message ?? '';
   setStatus('idle', 'not signed in');
@@ -180,9 +204,11 @@ async function start(token) {
   document.body.dataset.zones = String(zones.features.length);
   try {
     openStream();
+    openAlerts();
     await loadIncidents();
   } catch (e) {
     state.stream?.close();
+    state.alerts?.close();
     if (e instanceof ApiError && e.status === 403) setStatus('down', 'this token may not read incidents');
     else if (e instanceof ApiError && e.status === 404) setStatus('down', 'this server publishes no incidents');
     else setStatus('down', `incidents: ${e.message}`);

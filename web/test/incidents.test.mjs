@@ -1,7 +1,7 @@
 // The dashboard's pure parts: filters, revisions, UTC inputs, error ellipses, the token fragment.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ellipseOutline, matches, parseUtcInput, upsert, byRecency } from '../src/incidents.js';
+import { byRecency, ellipseOutline, isWithdrawn, matches, parseUtcInput, upsert } from '../src/incidents.js';
 import { tokenFromHash } from '../src/token.js';
 
 const inc = {
@@ -89,4 +89,9 @@ test('the token comes from the fragment, alone or among other keys', () => {
   assert.equal(tokenFromHash('#tokens=no'), null);
   assert.equal(tokenFromHash(''), null);
   assert.equal(tokenFromHash('#token='), null);
+});
+
+test('an incident whose every report was retracted is withdrawn', () => {
+  assert.ok(isWithdrawn({ ...inc, n_observations: 0 }));
+  assert.ok(!isWithdrawn({ ...inc, n_observations: 1 }));
 });
