@@ -148,39 +148,19 @@ DayWindow trend_period(const DayWindow& day, const DailyOptions& opt) {
   return first;
 }
 
-DailyReport build_daily_report(const plan::ZoneMap& map, const index::Locator& locator,
-                               const std::vector<monitor::Sighting>& obs, const DayWindow& day,
-                               const DailyOptions& opt) {
-  DailyReport r;
-  r.plan_name = map.plan.name, r.plan_date = map.plan.date;
-  r.window = day;
-  r.year = std::stoi(day.day.substr(0, 4));
-  r.number = static_cast<int>((day.start_ms - day_window(day.day.substr(0, 4) + "-01-01", day.tz).start_ms) / kMsPerDay) + 1;
-  r.cutoff_ms = day.end_ms;
+namespace {
 
-  const int n_days = std::max(opt.trend_days, 2);
-  const DayWindow period = trend_period(day, opt);
-  const DayWindow prev = shift_days(day, 1);
-  for (const auto& s : obs) {
-    r.observations += s.time_ms >= day.start_ms && s.time_ms < day.end_ms;
-    r.observations_previous += s.time_ms >= prev.start_ms && s.time_ms < prev.end_ms;
-  }
-
-  const std::vector<monitor::Incident> incidents = monitor::correlate_all(obs, map, locator, opt.correlate);
+// Incidents of each day of the trend period, by the day of their first observation.
+std::vector<DayIncidents> by_day(const std::vector<monitor::Incident>& incidents, const DayWindow& period, int n_days) {
   std::vector<DayIncidents> days(static_cast<size_t>(n_days));
   for (const auto& inc : incidents) {
     if (inc.first_ms < period.start_ms || inc.first_ms >= period.end_ms) continue;
     days[static_cast<size_t>((inc.first_ms - period.start_ms) / kMsPerDay)].list.push_back(&inc);
   }
-  for (int k = 0; k < n_days; ++k) {
-    const auto& d = days[static_cast<size_t>(k)];
-    r.trend.push_back({shift_days(day, n_days - 1 - k).day, static_cast<long>(d.list.size()), d.violating()});
-  }
-  const DayIncidents& today = days.back();
-  const DayIncidents& before = days[days.size() - 2];
-  r.incidents = static_cast<long>(today.list.size()), r.incidents_previous = static_cast<long>(before.list.size());
-  r.violating = today.violating(), r.violating_previous = before.violating();
+  return days;
+}
 
+void fill_counts(DailyReport& r, const plan::ZoneMap& map, const DayIncidents& today, const DayIncidents& before) {
   Keys zone_keys, party_keys, rule_keys;
   for (const auto& z : map.zones) {
     zone_keys.push_back(z.id);
@@ -208,6 +188,72 @@ DailyReport build_daily_report(const plan::ZoneMap& map, const index::Locator& l
           if (rule.id == k) return rule.id + " (" + rule.severity + ")";
         return k;
       });
+}
+
+IncidentRow incident_row(const monitor::Incident& inc, int number, const plan::ZoneMap& map,
+                         const index::Locator& locator, const PlaceNamer& namer) {
+  IncidentRow row;
+  row.number = number;
+  row.incident = inc;
+  if (inc.fix.ok) {
+    row.place = namer.describe(inc.fix.pos);
+    const double d = locator.distance_to_line_m(inc.fix.pos);
+    if (std::isfinite(d)) row.dist_line_km = d / 1000;
+  }
+  row.zone_name = zone_label(map, inc.zone);
+  row.responsible_name = inc.responsible.empty() ? std::string() : party_label(map, inc.responsible);
+  row.observations = static_cast<long>(inc.observation_ids.size());
+  row.max_severity = max_severity(inc);
+  return row;
+}
+
+// The incident's weapon_in_band violations, as rows of the withdrawal-band table.
+void add_band_weapons(DailyReport& r, const IncidentRow& row, const plan::ZoneMap& map,
+                      const std::unordered_map<std::string, const monitor::Sighting*>& by_id) {
+  for (const auto& v : row.incident.violations) {
+    if (rule_kind(map, v.rule) != "weapon_in_band" || !row.dist_line_km) continue;
+    BandWeapon w;
+    w.incident_number = row.number;
+    w.weapon_class = weapon_class_of(row.incident, by_id);
+    w.side = row.incident.side;
+    w.dist_line_km = *row.dist_line_km;
+    if (const plan::Line* band = band_of(map, w.weapon_class, w.side, w.dist_line_km))
+      w.band = band->name, w.band_km = band->offset_km;
+    w.rule = v.rule, w.severity = v.severity;
+    r.band_weapons.push_back(std::move(w));
+  }
+}
+
+}  // namespace
+
+DailyReport build_daily_report(const plan::ZoneMap& map, const index::Locator& locator,
+                               const std::vector<monitor::Sighting>& obs, const DayWindow& day,
+                               const DailyOptions& opt) {
+  DailyReport r;
+  r.plan_name = map.plan.name, r.plan_date = map.plan.date;
+  r.window = day;
+  r.year = std::stoi(day.day.substr(0, 4));
+  r.number = static_cast<int>((day.start_ms - day_window(day.day.substr(0, 4) + "-01-01", day.tz).start_ms) / kMsPerDay) + 1;
+  r.cutoff_ms = day.end_ms;
+
+  const int n_days = std::max(opt.trend_days, 2);
+  const DayWindow prev = shift_days(day, 1);
+  for (const auto& s : obs) {
+    r.observations += s.time_ms >= day.start_ms && s.time_ms < day.end_ms;
+    r.observations_previous += s.time_ms >= prev.start_ms && s.time_ms < prev.end_ms;
+  }
+
+  const std::vector<monitor::Incident> incidents = monitor::correlate_all(obs, map, locator, opt.correlate);
+  const std::vector<DayIncidents> days = by_day(incidents, trend_period(day, opt), n_days);
+  for (int k = 0; k < n_days; ++k) {
+    const auto& d = days[static_cast<size_t>(k)];
+    r.trend.push_back({shift_days(day, n_days - 1 - k).day, static_cast<long>(d.list.size()), d.violating()});
+  }
+  const DayIncidents& today = days.back();
+  const DayIncidents& before = days[days.size() - 2];
+  r.incidents = static_cast<long>(today.list.size()), r.incidents_previous = static_cast<long>(before.list.size());
+  r.violating = today.violating(), r.violating_previous = before.violating();
+  fill_counts(r, map, today, before);
 
   std::unordered_map<std::string, const monitor::Sighting*> by_id;
   for (const auto& s : obs) by_id.emplace(s.id, &s);
@@ -215,30 +261,8 @@ DailyReport build_daily_report(const plan::ZoneMap& map, const index::Locator& l
   auto list = today.list;
   std::stable_sort(list.begin(), list.end(), [](const auto* a, const auto* b) { return a->first_ms < b->first_ms; });
   for (const auto* inc : list) {
-    IncidentRow row;
-    row.number = static_cast<int>(r.rows.size()) + 1;
-    row.incident = *inc;
-    if (inc->fix.ok) {
-      row.place = namer.describe(inc->fix.pos);
-      const double d = locator.distance_to_line_m(inc->fix.pos);
-      if (std::isfinite(d)) row.dist_line_km = d / 1000;
-    }
-    row.zone_name = zone_label(map, inc->zone);
-    row.responsible_name = inc->responsible.empty() ? std::string() : party_label(map, inc->responsible);
-    row.observations = static_cast<long>(inc->observation_ids.size());
-    row.max_severity = max_severity(*inc);
-    for (const auto& v : inc->violations) {
-      if (rule_kind(map, v.rule) != "weapon_in_band" || !row.dist_line_km) continue;
-      BandWeapon w;
-      w.incident_number = row.number;
-      w.weapon_class = weapon_class_of(*inc, by_id);
-      w.side = inc->side;
-      w.dist_line_km = *row.dist_line_km;
-      if (const plan::Line* band = band_of(map, w.weapon_class, w.side, w.dist_line_km)) w.band = band->name, w.band_km = band->offset_km;
-      w.rule = v.rule, w.severity = v.severity;
-      r.band_weapons.push_back(std::move(w));
-    }
-    r.rows.push_back(std::move(row));
+    r.rows.push_back(incident_row(*inc, static_cast<int>(r.rows.size()) + 1, map, locator, namer));
+    add_band_weapons(r, r.rows.back(), map, by_id);
   }
   return r;
 }
