@@ -18,14 +18,23 @@ CREATE INDEX IF NOT EXISTS deliveries_alert ON deliveries(alert_id);
 }
 
 void DeliveryLog::add_alert(Alert& a) {
+  std::vector<Alert> one{a};
+  add_alerts(one);
+  a.id = one[0].id;
+}
+
+void DeliveryLog::add_alerts(std::vector<Alert>& alerts) {
+  if (alerts.empty()) return;
   std::lock_guard lock(mu_);
-  // The row is taken first so that the id is the row's number, then the JSON that holds it.
   db_.exec("BEGIN IMMEDIATE");
   try {
-    db_.cached("INSERT INTO alerts(json) VALUES ('{}')").reset().run();
-    const int64_t n = sqlite3_last_insert_rowid(db_.handle());
-    a.id = "a-" + std::to_string(n);
-    db_.cached("UPDATE alerts SET json = ? WHERE n = ?").reset().bind(1, to_json(a).dump()).bind(2, n).run();
+    for (Alert& a : alerts) {
+      // The row is taken first so that the id is the row's number, then the JSON that holds it.
+      db_.cached("INSERT INTO alerts(json) VALUES ('{}')").reset().run();
+      const int64_t n = sqlite3_last_insert_rowid(db_.handle());
+      a.id = "a-" + std::to_string(n);
+      db_.cached("UPDATE alerts SET json = ? WHERE n = ?").reset().bind(1, to_json(a).dump()).bind(2, n).run();
+    }
     db_.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

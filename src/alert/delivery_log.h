@@ -27,6 +27,8 @@ class DeliveryLog {
 
   // Stores the alert and gives it its id, "a-<n>" in the order alerts were raised.
   void add_alert(Alert& a);
+  // The same for several, in one transaction (one sync of the file, not one per alert).
+  void add_alerts(std::vector<Alert>& alerts);
   void add_attempt(const Attempt& at);
   // Attempts in the order they were made; only those for `alert_id` when it is not empty.
   std::vector<Attempt> attempts(const std::string& alert_id = {});

@@ -111,7 +111,8 @@ class IncidentEngine {
   void take(const store::Record& r, bool replay);
   void mark(const monitor::Incident& inc, const std::string& observation_id, bool replay);
   void flush();
-  void publish(const nlohmann::json& incident);
+  // Streams the incident and adds the alerts it raises to `alerts`.
+  void publish(const nlohmann::json& incident, std::vector<alert::Alert>& alerts);
   void remember(const nlohmann::json& incident, const std::string& record_id);
 
   const plan::ZoneMap& map_;
