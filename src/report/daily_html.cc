@@ -32,7 +32,7 @@ std::string css() {
          "th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}\n"
          "th{background:#f3f3f3}\ntd.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
          ".up{color:#a00}\n.down{color:#060}\ncode{font-size:11px;word-break:break-all}\n"
-         ".note{color:#444}\n"
+         ".note{color:#444}\ntd.t{white-space:nowrap}\ntable.counts td:first-child{width:55%}\n"
          "@page{size:A4;margin:12mm}\n"
          "@media print{.page{width:auto;padding:0}header{height:auto}"
          "#map,#trend,#map svg,#trend svg{width:100%;height:auto}"
@@ -51,7 +51,7 @@ std::string count_row(const std::string& label, long today, long previous) {
 
 std::string count_table(const std::string& id, const std::string& heading, const std::string& first_column,
                         const std::vector<CountRow>& rows) {
-  std::string out = "<section id=\"" + id + "\"><h2>" + html_escape(heading) + "</h2>\n<table><thead><tr><th>" +
+  std::string out = "<section id=\"" + id + "\"><h2>" + html_escape(heading) + "</h2>\n<table class=\"counts\"><thead><tr><th>" +
                     html_escape(first_column) +
                     "</th><th class=\"n\">today</th><th class=\"n\">previous day</th><th class=\"n\">change</th></tr>"
                     "</thead><tbody>\n";
@@ -76,7 +76,7 @@ std::string header(const DailyReport& r) {
 
 std::string summary(const DailyReport& r) {
   std::string out =
-      "<section id=\"summary\"><h2>Summary</h2>\n<table><thead><tr><th></th><th class=\"n\">today</th>"
+      "<section id=\"summary\"><h2>Summary</h2>\n<table class=\"counts\"><thead><tr><th></th><th class=\"n\">today</th>"
       "<th class=\"n\">previous day</th><th class=\"n\">change</th></tr></thead><tbody>\n";
   out += count_row("Observations", r.observations, r.observations_previous);
   out += count_row("Incidents", r.incidents, r.incidents_previous);
@@ -104,7 +104,7 @@ std::string incidents(const DailyReport& r) {
          "<th>responsible</th><th>violations</th><th class=\"n\">obs.</th><th class=\"n\">km to line</th></tr>"
          "</thead><tbody>\n";
   for (const auto& row : r.rows)
-    out += "<tr><td class=\"n\">" + std::to_string(row.number) + "</td><td>" + fmt::time_span(r, row.incident) +
+    out += "<tr><td class=\"n\">" + std::to_string(row.number) + "</td><td class=\"t\">" + fmt::time_span(r, row.incident) +
            "</td><td>" + html_escape(row.incident.event) + "</td><td>" + html_escape(fmt::place(row)) + "</td><td>" +
            html_escape(row.zone_name) + "</td><td>" + html_escape(row.responsible_name) + "</td><td>" +
            html_escape(fmt::violations(row.incident)) + "</td><td class=\"n\">" + std::to_string(row.observations) +
