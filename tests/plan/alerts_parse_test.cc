@@ -1,0 +1,61 @@
+// The plan's [alerts]: defaults, the default plan's thresholds, and errors that name the line.
+#include <gtest/gtest.h>
+
+#include "geo/errors.h"
+#include "io/output.h"
+#include "plan/plan.h"
+#include "support.h"
+
+namespace truceline::plan {
+namespace {
+
+std::string default_plan_path() { return (testing::root() / "plans/kellogg-2025-04.toml").string(); }
+
+std::string error_of(const std::string& text) {
+  try {
+    parse_plan_text(text, default_plan_path());
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(AlertsParse, DefaultPlanHasAThresholdPerWatchedZone) {
+  const Plan p = parse_plan(default_plan_path());
+  EXPECT_EQ(p.alerts.violation_severity, "high");
+  ASSERT_EQ(p.alerts.thresholds.size(), 3u);
+  EXPECT_EQ(p.alerts.thresholds[0].zone, "dmz");
+  EXPECT_EQ(p.alerts.thresholds[0].violations, 10);
+  EXPECT_EQ(p.alerts.thresholds[0].window_minutes, 60);
+  EXPECT_EQ(p.alerts.thresholds[0].min_severity, "low");
+}
+
+TEST(AlertsParse, WithoutTheTableTheDefaultsHold) {
+  std::string text = io::read_file(default_plan_path());
+  text = text.substr(0, text.find("\n[alerts]"));
+  const Plan p = parse_plan_text(text, default_plan_path());
+  EXPECT_EQ(p.alerts.violation_severity, "high");
+  EXPECT_TRUE(p.alerts.thresholds.empty());
+}
+
+TEST(AlertsParse, BadValuesNameTheKeyAndLine) {
+  const std::string text = io::read_file(default_plan_path());
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    const auto at = t.find(from, t.find("\n[alerts]"));
+    EXPECT_NE(at, std::string::npos) << from;
+    return t.replace(at, from.size(), to);
+  };
+  std::string e = error_of(with("zone = \"dmz\"", "zone = \"nowhere\""));
+  EXPECT_NE(e.find("kellogg-2025-04.toml:"), std::string::npos) << e;
+  EXPECT_NE(e.find("'nowhere' is not a zone id"), std::string::npos) << e;
+  e = error_of(with("violation_severity = \"high\"", "violation_severity = \"dire\""));
+  EXPECT_NE(e.find("violation_severity"), std::string::npos) << e;
+  e = error_of(with("violations = 10", "violations = 0"));
+  EXPECT_NE(e.find("violations: must be a whole number"), std::string::npos) << e;
+  e = error_of(with("window_minutes = 60", "window = \"1 h\""));
+  EXPECT_NE(e.find("unknown key"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace truceline::plan
