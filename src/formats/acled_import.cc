@@ -123,7 +123,11 @@ void each_row(const std::string& path, const std::string& label, const AcledImpo
     } catch (const InputError& e) {
       // A CSV that cannot be read further (an unterminated quote) stops even with skip_bad.
       if (!opt.skip_bad || std::string(e.what()).find("unterminated") != std::string::npos) throw;
-      if (bad) ++*bad, opt.warn(std::string(e.what()) + " (row left out)");
+      if (bad) {
+        ++*bad;
+        progress.clear();
+        opt.warn(std::string(e.what()) + " (row left out)");
+      }
       continue;
     }
     each(row, obs);

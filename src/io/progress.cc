@@ -93,6 +93,11 @@ void Progress::finish() {
   *out_ << "\n" << std::flush;
 }
 
+void Progress::clear() {
+  if (!enabled_ || !drawn_ || finished_) return;
+  *out_ << "\r\x1b[K" << std::flush;
+}
+
 void Progress::draw(uint64_t done, double elapsed_s) {
   // Carriage return and erase-to-end-of-line: the bar rewrites itself in place.
   *out_ << "\r" << format_progress(opt_, done, elapsed_s) << "\x1b[K" << std::flush;

@@ -51,6 +51,8 @@ class Progress {
   // Draws the final state and ends the line (only when something was drawn before: work that
   // ends within the first interval leaves the terminal untouched). Called by the destructor.
   void finish();
+  // Erases the bar so that a message can be written on a clean line; the next update redraws it.
+  void clear();
 
  private:
   void draw(uint64_t done, double elapsed_s);

@@ -55,6 +55,16 @@ TEST(ProgressTest, RedrawsInPlaceAndEndsTheLine) {
   EXPECT_NE(s.find("100%"), std::string::npos);
 }
 
+TEST(ProgressTest, ClearErasesTheBarForAMessage) {
+  std::ostringstream out;
+  Progress p({"import", 100, true, "rows", 0, 80}, true, &out);
+  p.clear();
+  EXPECT_EQ(out.str(), "");  // nothing drawn, nothing to erase
+  p.update(10);
+  p.clear();
+  EXPECT_EQ(out.str().substr(out.str().size() - 4), "\r\x1b[K");
+}
+
 TEST(ProgressTest, ShortWorkLeavesTheTerminalUntouched) {
   std::ostringstream out;
   {
