@@ -1,6 +1,7 @@
 // `truceline export incidents` and `truceline export acled`: what a record holds, in the formats
 // analysts open (docs/formats.md).
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -32,8 +33,13 @@ std::optional<int64_t> time_option(const std::string& text, const std::string& o
 }
 
 std::vector<formats::RecordedObservation> read_record(const ExportArgs& a) {
+  const auto since = time_option(a.since, "--since"), until = time_option(a.until, "--until");
+  // Opening a SQLite path creates the file; an export from a mistyped path should say so instead
+  // of writing an empty export.
+  if (a.db.rfind("postgres", 0) != 0 && !std::filesystem::exists(a.db))
+    throw InputError(a.db, "no such record", "check the path of the SQLite file");
   auto store = store::open_store(a.db);
-  return formats::current_observations(*store, time_option(a.since, "--since"), time_option(a.until, "--until"));
+  return formats::current_observations(*store, since, until);
 }
 
 int export_incidents(const ExportArgs& a) {

@@ -1,5 +1,6 @@
 // `truceline import acled FILE.csv --plan PLAN --db DB`: an ACLED export appended to a record as
 // osint observations (docs/formats.md).
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -19,6 +20,8 @@ struct ImportArgs {
 
 int import_acled_command(const ImportArgs& a) {
   if (a.batch == 0) throw InputError("--batch", "must be at least 1", "give the rows per append, e.g. 1000");
+  // Before the plan is compiled and the record opened (which creates a SQLite file).
+  if (!std::ifstream(a.file)) throw InputError(a.file, "cannot read the file", "check the path");
   const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
   const index::Locator locator(map);
   auto store = store::open_store(a.db);

@@ -106,6 +106,19 @@ TEST(FormatsCliTest, ABadAcledRowStopsTheImportWithLineAndColumn) {
   fs::remove_all(dir);
 }
 
+TEST(FormatsCliTest, MissingInputsCreateNothing) {
+  const fs::path dir = scratch_dir("formats-missing");
+  RunResult r = run_cli("import acled " + q(dir / "none.csv") + " --plan " + kPlan + " --db " + q(dir / "r.sqlite"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("none.csv: cannot read the file"), std::string::npos) << r.err;
+  r = run_cli("export acled --db " + q(dir / "r.sqlite") + " -o " + q(dir / "out.csv"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("r.sqlite: no such record"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "r.sqlite"));
+  EXPECT_FALSE(fs::exists(dir / "out.csv"));
+  fs::remove_all(dir);
+}
+
 TEST(FormatsCliTest, OfflineIncidentsInEveryFormat) {
   const fs::path dir = scratch_dir("formats-incidents");
   RunResult r = run_cli("simulate " + kPlan + " --events 40 --seed 3 -o " + q(dir / "obs.csv"), dir);
