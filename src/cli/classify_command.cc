@@ -1,4 +1,6 @@
 // `truceline classify PLAN IN.csv -o OUT.csv`: the zone of every row of a CSV file.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -46,7 +48,9 @@ int classify_command(const std::string& plan_path, const std::string& in_path, c
   // log file it is off and the input is read directly.
   std::error_code ec;
   const auto size = in_path == "-" ? 0 : fs::file_size(in_path, ec);
-  io::Progress progress({"classify", ec ? 0 : static_cast<uint64_t>(size)});
+  // Rows printed to the same terminal would be torn by the bar's redraws.
+  const bool rows_on_terminal = out_path == "-" && ::isatty(1) == 1;
+  io::Progress progress({"classify", ec ? 0 : static_cast<uint64_t>(size)}, io::stderr_is_terminal() && !rows_on_terminal);
   io::CountingStream counted(in, progress);
   std::istream& source = progress.enabled() ? static_cast<std::istream&>(counted) : in;
   const index::ClassifyStats stats = out_path == "-" ? index::classify_stream(source, std::cout, map, opt)
