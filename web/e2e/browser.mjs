@@ -8,6 +8,9 @@ export const CHROMIUM = process.env.TRUCELINE_CHROMIUM || '/usr/bin/chromium';
 
 const ARGS = [
   '--no-sandbox',
+  // Containers often give /dev/shm a few megabytes; the page needs no GPU (SVG, no WebGL).
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-default-apps',
