@@ -12,6 +12,8 @@ BUILD_PKGS=(
   libsqlite3-dev libpq-dev libssl-dev libcpp-httplib-dev
   # GeoPackage and KML exports go through GDAL's OGR.
   libgdal-dev
+  # The truceline program allocates through jemalloc (serve's many threads).
+  libjemalloc-dev
   # The PostgreSQL store's tests run against a real server that the tests start themselves.
   postgresql
   # The dashboard is built from npm packages (web/); kept when the machine has its own Node.js.

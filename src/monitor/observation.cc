@@ -7,6 +7,7 @@
 
 #include "geo/errors.h"
 #include "geo/mgrs.h"
+#include "io/json_text.h"
 
 namespace truceline::monitor {
 
@@ -273,14 +274,24 @@ Observation parse_observation(const json& obj, int64_t now_ms) {
   return o;
 }
 
-json to_json(const Observation& o) {
-  json j = {{"time", format_time_ms(o.time_ms)}, {"time_ms", o.time_ms}, {"observer_id", o.observer_id},
-            {"observer_kind", o.observer_kind}, {"mode", o.mode}, {"event", o.event}, {"count", o.count}};
-  const auto put = [&j](const char* key, const auto& v) {
-    if (v) j[key] = *v;
+namespace {
+
+// Every member of an observation's JSON form, handed to `out` (to_json builds a json object from
+// them, append_json writes text): one list, so the two forms cannot drift apart.
+template <class Out>
+void each_member(const Observation& o, Out& out) {
+  out.text("time", format_time_ms(o.time_ms));
+  out.integer("time_ms", o.time_ms);
+  out.text("observer_id", o.observer_id);
+  out.text("observer_kind", o.observer_kind);
+  out.text("mode", o.mode);
+  out.text("event", o.event);
+  out.integer("count", o.count);
+  const auto put = [&out](const char* key, const std::optional<double>& v) {
+    if (v) out.number(key, *v);
   };
-  const auto put_text = [&j](const char* key, const std::string& s) {
-    if (!s.empty()) j[key] = s;
+  const auto put_text = [&out](const char* key, const std::string& s) {
+    if (!s.empty()) out.text(key, s);
   };
   put("observer_lat", o.observer_lat), put("observer_lon", o.observer_lon);
   put("bearing_deg", o.bearing_deg);
@@ -289,8 +300,21 @@ json to_json(const Observation& o) {
   put_text("observer_mgrs", o.observer_mgrs), put_text("explosion_type", o.explosion_type);
   put_text("direction", o.direction), put_text("weapon", o.weapon), put_text("weapon_class", o.weapon_class);
   put_text("notes", o.notes), put_text("source_ref", o.source_ref);
-  if (o.acled) j["acled"] = acled_json(*o.acled);
-  return j;
+  if (o.acled) out.nested("acled", acled_json(*o.acled));
+}
+
+}  // namespace
+
+json to_json(const Observation& o) {
+  io::JsonTreeMembers out;
+  each_member(o, out);
+  return std::move(out.j);
+}
+
+void append_json(std::string& out, const Observation& o) {
+  io::JsonObjectText members;
+  each_member(o, members);
+  members.finish(out);
 }
 
 }  // namespace truceline::monitor

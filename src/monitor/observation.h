@@ -98,6 +98,10 @@ Placement place(const Observation& obs, const index::Locator& locator, const pla
 // JSON forms with a fixed key order (nlohmann objects sort keys), omitting absent optionals.
 nlohmann::json to_json(const Observation& obs);
 nlohmann::json to_json(const Placement& p);
+// The same as text, appended to `out`: exactly what to_json(…).dump() gives, without the tree
+// (the ingest path writes tens of thousands a second).
+void append_json(std::string& out, const Observation& obs);
+void append_json(std::string& out, const Placement& p);
 
 // ISO 8601 with offset ("2025-04-12T06:30:00+03:00", "...Z", fractional seconds allowed) → UTC
 // milliseconds; nullopt when malformed. And back, as "YYYY-MM-DDTHH:MM:SS.mmmZ".

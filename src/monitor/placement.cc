@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "geo/geodesy.h"
+#include "io/json_text.h"
 #include "monitor/observation.h"
 
 namespace truceline::monitor {
@@ -95,17 +96,34 @@ Placement place(const Observation& obs, const index::Locator& locator, const pla
   return p;
 }
 
-json to_json(const Placement& p) {
-  json j = {{"method", p.method}};
-  const auto put = [&j](const char* key, const auto& v) {
-    if (v) j[key] = *v;
+namespace {
+
+// Every member of a placement's JSON form; see each_member in observation.cc.
+template <class Out>
+void each_member(const Placement& p, Out& out) {
+  out.text("method", p.method);
+  const auto put = [&out](const char* key, const std::optional<double>& v) {
+    if (v) out.number(key, *v);
   };
-  const auto put_text = [&j](const char* key, const std::string& s) {
-    if (!s.empty()) j[key] = s;
+  const auto put_text = [&out](const char* key, const std::string& s) {
+    if (!s.empty()) out.text(key, s);
   };
   put("lat", p.lat), put("lon", p.lon), put("err_m", p.err_m), put("dist_loc_km", p.dist_loc_km);
   put_text("zone_id", p.zone_id), put_text("zone_kind", p.zone_kind), put_text("responsible", p.responsible);
-  return j;
+}
+
+}  // namespace
+
+json to_json(const Placement& p) {
+  io::JsonTreeMembers out;
+  each_member(p, out);
+  return std::move(out.j);
+}
+
+void append_json(std::string& out, const Placement& p) {
+  io::JsonObjectText members;
+  each_member(p, members);
+  members.finish(out);
 }
 
 }  // namespace truceline::monitor

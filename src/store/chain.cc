@@ -10,6 +10,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "io/json_text.h"
+
 namespace truceline::store {
 
 using nlohmann::json;
@@ -40,27 +42,6 @@ struct FreeCtx {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 
-// The JSON text of a string exactly as nlohmann's dump writes it.
-void append_json_string(std::string& out, const std::string& s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-  });
-  if (plain) {
-    out.push_back('"');
-    out += s;
-    out.push_back('"');
-  } else {
-    out += json(s).dump();  // escapes, and checks UTF-8
-  }
-}
-
-void append_int(std::string& out, int64_t v) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
 }  // namespace
 
 std::string sha256_hex(const std::string& data) {
@@ -87,15 +68,15 @@ std::string chain_hash(const std::string& prev_hash, const std::string& content)
 ContentParts content_parts(const NewRecord& in) {
   ContentParts p;
   p.head = "{\"body\":";
-  p.head += in.body.dump();
+  p.head += in.body_text.empty() ? in.body.dump() : in.body_text;
   p.head += ",\"id\":\"o-";
   p.mid = "\",\"kind\":";
-  append_json_string(p.mid, in.kind);
+  io::append_json_string(p.mid, in.kind);
   p.mid += ",\"received_ms\":";
   p.tail = ",\"submitter\":";
-  append_json_string(p.tail, in.submitter);
+  io::append_json_string(p.tail, in.submitter);
   p.tail += ",\"target_id\":";
-  append_json_string(p.tail, in.target_id);
+  io::append_json_string(p.tail, in.target_id);
   p.tail.push_back('}');
   return p;
 }
@@ -104,11 +85,11 @@ std::string assemble_content(const ContentParts& parts, int64_t seq, int64_t rec
   std::string out;
   out.reserve(parts.head.size() + parts.mid.size() + parts.tail.size() + 56);
   out += parts.head;
-  append_int(out, seq);
+  io::append_json_int(out, seq);
   out += parts.mid;
-  append_int(out, received_ms);
+  io::append_json_int(out, received_ms);
   out += ",\"seq\":";
-  append_int(out, seq);
+  io::append_json_int(out, seq);
   out += parts.tail;
   return out;
 }

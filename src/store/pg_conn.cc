@@ -1,5 +1,7 @@
 #include "store/pg_conn.h"
 
+#include <algorithm>
+
 #include <charconv>
 #include <regex>
 
@@ -79,6 +81,45 @@ Result Conn::exec_values(const std::string& sql, const std::vector<const char*>&
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(sql.substr(0, 60), r);
   state_.clear();
   return Result(r);
+}
+
+void append_copy_field(std::string& out, const char* v) {
+  if (!v) {
+    out += "\\N";
+    return;
+  }
+  for (; *v; ++v) {
+    switch (*v) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out.push_back(*v);
+    }
+  }
+}
+
+void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
+  PGresult* start = PQexec(c_, copy_sql.c_str());
+  if (PQresultStatus(start) != PGRES_COPY_IN) fail(copy_sql.substr(0, 60), start);
+  PQclear(start);
+  // libpq queues the data and sends it as the socket takes it; 1 MiB pieces keep its buffer small.
+  constexpr size_t kPiece = 1 << 20;
+  for (size_t at = 0; at < data.size(); at += kPiece) {
+    const int n = static_cast<int>(std::min(kPiece, data.size() - at));
+    if (PQputCopyData(c_, data.data() + at, n) != 1) fail("sending COPY data", nullptr);
+  }
+  if (PQputCopyEnd(c_, nullptr) != 1) fail("ending COPY", nullptr);
+  // The COPY's own result, then nothing: every result must be read before the next command.
+  PGresult* r = PQgetResult(c_);
+  const ExecStatusType st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK) {
+    while (PGresult* extra = PQgetResult(c_)) PQclear(extra);
+    fail(copy_sql.substr(0, 60), r);
+  }
+  PQclear(r);
+  while (PGresult* extra = PQgetResult(c_)) PQclear(extra);
+  state_.clear();
 }
 
 void Conn::fail(const std::string& doing, const PGresult* r) {

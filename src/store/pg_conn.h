@@ -38,6 +38,10 @@ Param param(std::optional<double> v);
 inline Param param(double v) { return param(std::optional<double>(v)); }  // not the int64_t one
 inline Param param(const std::string& v) { return v; }
 
+// Appends `v` as one field of COPY's text format: backslash, newline, carriage return and tab
+// escaped; nullopt as \N.
+void append_copy_field(std::string& out, const char* v);
+
 class Conn {
  public:
   // Connects; throws StoreError naming the (redacted) URI.
@@ -50,6 +54,9 @@ class Conn {
   Result exec(const std::string& sql, const std::vector<Param>& params = {});
   // One statement with parameters already in text form (nullptr is SQL NULL); no copies made.
   Result exec_values(const std::string& sql, const std::vector<const char*>& values);
+  // Runs `copy_sql` (COPY … FROM STDIN) and sends `data`, rows in COPY's text format; throws
+  // StoreError on failure.
+  void copy_in(const std::string& copy_sql, const std::string& data);
   // Connected and outside any transaction: fit to lend to the next caller.
   bool healthy() const { return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE; }
   // Reconnects after the server dropped the connection.

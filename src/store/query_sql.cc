@@ -1,5 +1,7 @@
 #include "store/query_sql.h"
 
+#include <charconv>
+
 namespace truceline::store {
 namespace {
 
@@ -52,6 +54,16 @@ SqlText query_sql(const Query& q, Placeholders style) {
   if (q.max_lat) w.add("lat", "<=", *q.max_lat);
   const std::string limit = q.limit > 0 ? " LIMIT " + std::to_string(q.limit) : "";
   return w.finish(std::string("SELECT ") + kRecordColumns + " FROM records", " ORDER BY seq" + limit);
+}
+
+int64_t seq_of_id(const std::string& id) {
+  if (id.size() < 3 || id.compare(0, 2, "o-") != 0) return 0;
+  int64_t seq = 0;
+  const char* end = id.data() + id.size();
+  const auto [p, ec] = std::from_chars(id.data() + 2, end, seq);
+  // "o-007" is not an id the writer makes: only the canonical spelling names a record.
+  if (ec != std::errc() || p != end || seq <= 0 || id[2] == '0') return 0;
+  return seq;
 }
 
 }  // namespace truceline::store

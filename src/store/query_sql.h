@@ -18,15 +18,28 @@ inline constexpr int kRecordColumnCount = 16;
 
 // The indexes for the Query filters, and the idempotency and token tables: the same SQL in both
 // dialects (the records table itself differs in its column types).
+//
+// Every index costs the single writer a B-tree descent and a dirty page per record, so there are
+// only those that a selective filter needs: event time, zone, and the two filters every
+// observer's and contingent's listing carries (submitter, responsible). Each ends in seq so that a
+// page comes out in chain order without a sort. Filters on few distinct values (kind, zone kind,
+// event) or on a box are checked while walking in seq order. Corrections and retractions are few,
+// so only they enter the target index. The id needs none: it is "o-<seq>" (verify checks that),
+// so a lookup by id is a lookup by seq. Databases made with the earlier, wider set lose the
+// indexes no longer used when they are next opened.
 inline constexpr const char* kSharedSchema = R"sql(
+DROP INDEX IF EXISTS records_zone_kind;
+DROP INDEX IF EXISTS records_event;
+DROP INDEX IF EXISTS records_position;
+DROP INDEX IF EXISTS records_zone;
+DROP INDEX IF EXISTS records_responsible;
+DROP INDEX IF EXISTS records_submitter;
+DROP INDEX IF EXISTS records_target;
 CREATE INDEX IF NOT EXISTS records_time ON records(time_ms);
-CREATE INDEX IF NOT EXISTS records_zone ON records(zone_id);
-CREATE INDEX IF NOT EXISTS records_zone_kind ON records(zone_kind);
-CREATE INDEX IF NOT EXISTS records_event ON records(event);
-CREATE INDEX IF NOT EXISTS records_responsible ON records(responsible);
-CREATE INDEX IF NOT EXISTS records_submitter ON records(submitter);
-CREATE INDEX IF NOT EXISTS records_target ON records(target_id);
-CREATE INDEX IF NOT EXISTS records_position ON records(lon, lat);
+CREATE INDEX IF NOT EXISTS records_zone_seq ON records(zone_id, seq);
+CREATE INDEX IF NOT EXISTS records_responsible_seq ON records(responsible, seq);
+CREATE INDEX IF NOT EXISTS records_submitter_seq ON records(submitter, seq);
+CREATE INDEX IF NOT EXISTS records_target_seq ON records(target_id, seq) WHERE target_id <> '';
 CREATE TABLE IF NOT EXISTS idempotency(key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, ids_json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
   contingent TEXT NOT NULL);
@@ -44,5 +57,9 @@ enum class Placeholders { kQuestion, kDollar };
 // SELECT kRecordColumns FROM records WHERE … ORDER BY seq LIMIT …; a limit of 0 or less means
 // no limit.
 SqlText query_sql(const Query& q, Placeholders style);
+
+// The seq of a record id ("o-<seq>"), or 0 when `id` is not one.
+int64_t seq_of_id(const std::string& id);
+
 
 }  // namespace truceline::store

@@ -19,7 +19,7 @@ using sqlite::Stmt;
 // The records table in this dialect; kSharedSchema adds the rest.
 constexpr const char* kRecordsTable = R"sql(
 CREATE TABLE IF NOT EXISTS records(
-  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, target_id TEXT NOT NULL,
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL, target_id TEXT NOT NULL,
   submitter TEXT NOT NULL, received_ms INTEGER NOT NULL, content TEXT NOT NULL,
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time_ms INTEGER NOT NULL, event TEXT NOT NULL,
   zone_id TEXT NOT NULL, zone_kind TEXT NOT NULL, responsible TEXT NOT NULL, lat REAL, lon REAL);
@@ -193,7 +193,7 @@ class SqliteStore : public Store {
 
   std::optional<Record> get(const std::string& id) override {
     auto db = readers_.acquire();
-    Stmt& s = db->cached(std::string("SELECT ") + kRecordColumns + " FROM records WHERE id = ?").bind(1, id);
+    Stmt& s = db->cached(std::string("SELECT ") + kRecordColumns + " FROM records WHERE seq = ?").bind(1, seq_of_id(id));
     std::vector<Record> found = read_all(s);
     if (found.empty()) return std::nullopt;
     return std::move(found.front());
@@ -205,7 +205,8 @@ class SqliteStore : public Store {
     const std::string root = rec->target_id.empty() ? rec->id : rec->target_id;
     auto db = readers_.acquire();
     Stmt& s = db->cached(std::string("SELECT ") + kRecordColumns +
-                         " FROM records WHERE id = ?1 OR target_id = ?1 ORDER BY seq").bind(1, root);
+                         " FROM records WHERE seq = ?1 OR (target_id = ?2 AND target_id <> '') ORDER BY seq")
+                   .bind(1, seq_of_id(root)).bind(2, root);
     return read_all(s);
   }
 

@@ -31,6 +31,10 @@ struct NewRecord {
   std::string target_id;   // corrections and retractions: the observation they amend
   std::string submitter;   // token name of who sent it
   nlohmann::json body;     // what was submitted, validated, with its placement
+  // When not empty: body's JSON text exactly as body.dump() writes it, made by the caller without
+  // building `body` (which may then stay null); the store takes it as the body and does not check
+  // it against the index, so the caller must make both from the same values.
+  std::string body_text;
   Index index;
 };
 

@@ -258,5 +258,41 @@ TEST(ObservationParse, JsonCarriesEveryGivenField) {
   EXPECT_EQ(to_json(parse_observation(without(out, "time_ms"), kNow)), out);
 }
 
+// The text form the ingest path stores must be exactly the tree's dump, for every member that can
+// be there and for values that need escapes.
+TEST(ObservationTest, TextFormIsExactlyTheDumpOfTheTree) {
+  Observation o = parse_observation(minimal(), kNow);
+  std::string text;
+  append_json(text, o);
+  EXPECT_EQ(text, to_json(o).dump());
+  o.observer_mgrs = "37UDQ1234567890";
+  o.bearing_deg = 112.5, o.direction = "ESE";
+  o.range_min_km = 3, o.range_max_km = 6;
+  o.lat = 48.1 / 3, o.lon = 37.000000000001;
+  o.explosion_type = "impact", o.weapon = "2S1 \"Gvozdika\"", o.weapon_class = "artillery_ge_100";
+  o.notes = "heard from Київ road\nsecond line", o.source_ref = "SMM-2025-04-12/17", o.count = 12;
+  text.clear();
+  append_json(text, o);
+  EXPECT_EQ(text, to_json(o).dump());
+  AcledInfo a;
+  a.event_type = "Explosions/Remote violence", a.sub_event_type = "Shelling/artillery/missile attack";
+  a.time_precision = 2, a.actor1 = "Military Forces of Russia (2000-)", a.fatalities = 3;
+  o.acled = a;
+  text.clear();
+  append_json(text, o);
+  EXPECT_EQ(text, to_json(o).dump());
+  Placement p;
+  p.method = "bearing_range", p.lat = 48.123456789, p.lon = 37.5, p.err_m = 1234.5, p.dist_loc_km = 0.001;
+  p.zone_id = "dmz", p.zone_kind = "dmz", p.responsible = "un";
+  text.clear();
+  append_json(text, p);
+  EXPECT_EQ(text, to_json(p).dump());
+  text.clear();
+  Placement none;
+  none.method = "none";
+  append_json(text, none);
+  EXPECT_EQ(text, to_json(none).dump());
+}
+
 }  // namespace
 }  // namespace truceline::monitor
