@@ -42,7 +42,7 @@ test: build
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer (CMakePresets.json,
 # preset asan, in build-asan/), with its own throwaway PostgreSQL server; any report fails the test.
 .PHONY: test-asan fuzz
-test-asan: setup
+test-asan: setup web
 	@bash scripts/setup.sh --test
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)

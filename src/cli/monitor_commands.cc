@@ -14,8 +14,29 @@ namespace truceline::cli {
 namespace {
 
 httplib::Server* g_server = nullptr;
+// The limits `serve` takes from its options (docs/limits.md).
+server::ApiOptions g_limits;
 // Incidents and alerts (docs/incidents.md, The service).
 server::IncidentServiceOptions g_incident_opt;
+
+void add_limit_options(CLI::App* serve) {
+  auto& o = g_limits;
+  serve->add_option("--max-body", o.max_body_bytes, "largest request body in bytes; larger get 413 (DEFAULT: 16 MiB)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 31));
+  serve->add_option("--max-batch", o.max_batch, "most observations in one POST; more get 413 (DEFAULT: 10,000)")
+      ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
+  serve->add_option("--rate", o.rate_per_s, "requests per second per token, bursts of 2 s; more get 429 (DEFAULT: 500)")
+      ->check(CLI::Range(0.1, 1e9));
+  serve->add_option("--max-queued", o.max_queued,
+                    "connections waiting for a worker beyond --threads; more get 503 (DEFAULT: 256)")
+      ->check(CLI::Range(size_t{0}, size_t{100'000}));
+  serve->add_option("--read-timeout", o.read_timeout_s, "seconds to wait for a request's next byte (DEFAULT: 5)")
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--write-timeout", o.write_timeout_s, "seconds to wait for a client to take a response's next byte (DEFAULT: 5)")
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--keep-alive-timeout", o.keep_alive_timeout_s, "seconds a connection may idle between requests (DEFAULT: 5)")
+      ->check(CLI::Range(1, 3600));
+}
 
 void stop_on_signal(int) {
   if (g_server) g_server->stop();
@@ -50,7 +71,9 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
   const index::Locator locator(map);
   auto store = store::open_store(db);
-  server::Api api(map, locator, *store);
+  server::ApiOptions opt = g_limits;
+  opt.threads = static_cast<size_t>(threads);
+  server::Api api(map, locator, *store, opt);
   // Incidents and alerts run beside the API and outlive the HTTP server (declared after them).
   server::IncidentService incidents(map, locator, *store, db, g_incident_opt);
   api.attach(&incidents.engine());
@@ -61,9 +84,8 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   // algorithm and the client's delayed ACK add ~40 ms to each. cpp-httplib closes a connection
   // after 5 requests by default; with its listen backlog of 5, clients reconnecting that often
   // overflow the accept queue and wait a SYN retransmission (1 s): 100 requests per connection.
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Api::mount installs the pool (ApiOptions::threads), keep-alive count and the other limits.
   http.set_tcp_nodelay(true);
-  http.set_keep_alive_max_count(100);
   api.mount(http);
   if (!server::mount_dashboard(http, dashboard_dir(web)))
     throw InputError("--web", "'" + web + "' holds no index.html", "run make web and pass web/dist, or leave --web out");
@@ -116,6 +138,7 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
   serve->add_option("--threads", threads, "worker threads, each serving one connection at a time (DEFAULT: 64)")
       ->check(CLI::Range(1, 4096));
+  add_limit_options(serve);
   serve->add_option("--web", web, "the built dashboard served at / (DEFAULT: found beside the binary or in web/dist)");
   serve->add_option("--alerts", g_incident_opt.alerts_path, "webhooks per contingent, TOML (docs/incidents.md); DEFAULT: none, alerts go to /v1/alerts/stream only");
   serve->add_option("--alerts-log", g_incident_opt.log_path, "the alert delivery log, SQLite (DEFAULT: DB.alerts.sqlite beside a SQLite DB)");

@@ -83,9 +83,11 @@ std::vector<Feature> read_geojson(const geo::Context& ctx, const std::string& pa
   json doc;
   try {
     doc = json::parse(read_file(path));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number beyond a double (found by fuzzing).
     throw InputError(path, std::string("not valid JSON: ") + e.what(), "check the file is GeoJSON");
   }
+  if (!doc.is_object()) throw InputError(path, "not a GeoJSON object", "give a FeatureCollection, a Feature or a geometry");
   std::vector<json> raw;
   const std::string type = doc.value("type", "");
   if (type == "FeatureCollection") {

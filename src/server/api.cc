@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "monitor/observation.h"
+#include "server/connection_pool.h"
 #include "server/incident_engine.h"
 #include "report/plan_outputs.h"
 
@@ -45,6 +46,9 @@ json parse_body(const httplib::Request& req) {
     return json::parse(req.body);
   } catch (const json::parse_error& e) {
     throw ApiError(400, "malformed_json", "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double, such as 1e999, the overflow fuzz_geojson found; it was a 500.
+    throw ApiError(400, "malformed_json", std::string("malformed JSON: ") + e.what());
   }
 }
 
@@ -111,6 +115,21 @@ Api::Api(const plan::ZoneMap& map, const index::Locator& locator, store::Store& 
 
 void Api::mount(httplib::Server& s) {
   s.set_payload_max_length(opt_.max_body_bytes);
+  s.new_task_queue = [t = opt_.threads, q = opt_.max_queued] { return new ConnectionPool(t, q); };
+  s.set_read_timeout(opt_.read_timeout_s, 0);
+  s.set_write_timeout(opt_.write_timeout_s, 0);
+  s.set_keep_alive_timeout(opt_.keep_alive_timeout_s);
+  s.set_keep_alive_max_count(static_cast<size_t>(opt_.keep_alive_max));
+  // A connection over the limit is answered before routing, its body unread; the client is told
+  // to close it and come back.
+  s.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    if (!ConnectionPool::refusing()) return httplib::Server::HandlerResponse::Unhandled;
+    send_error(res, 503, "overloaded",
+               "the server holds " + std::to_string(opt_.threads + opt_.max_queued) + " connections already; retry later", "");
+    res.set_header("Retry-After", "1");
+    res.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   auto wrap = [this](void (Api::*fn)(const httplib::Request&, httplib::Response&)) {
     return [this, fn](const httplib::Request& req, httplib::Response& res) {
       try {
@@ -147,6 +166,10 @@ void Api::mount(httplib::Server& s) {
       send_error(res, 413, "body_too_large", "the body exceeds " + std::to_string(opt_.max_body_bytes) + " bytes", "");
     else if (res.status == 404)
       send_error(res, 404, "not_found", "no such endpoint", "");
+    else if (res.status == 414)
+      send_error(res, 414, "uri_too_long", "the request line exceeds 8,192 bytes", "");
+    else if (res.status == 400)
+      send_error(res, 400, "bad_request", "malformed HTTP request, or a header line over 8,192 bytes", "");
     else
       send_error(res, res.status, "http_error", "request refused", "");
   });

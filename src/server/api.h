@@ -20,6 +20,15 @@ struct ApiOptions {
   size_t max_batch = 10'000;         // DEFAULT: 10,000 observations per POST
   int max_page = 1'000;              // DEFAULT: at most 1,000 records per GET page
   double rate_per_s = 500;           // DEFAULT: 500 requests/s per token, bursts of 2 s; then 429
+  // Connections (docs/limits.md). cpp-httplib serves a connection on one worker for its whole
+  // life, keep-alive requests and SSE streams included.
+  size_t threads = 64;      // DEFAULT: 64 connections served at once
+  size_t max_queued = 256;  // DEFAULT: 256 more wait for a worker; beyond those, 503 overloaded
+  // Timeouts in seconds (docs/limits.md); each closes the connection without a response.
+  int read_timeout_s = 5;        // DEFAULT: 5 s waiting for the next byte of a request
+  int write_timeout_s = 5;       // DEFAULT: 5 s waiting for the client to take the next byte
+  int keep_alive_timeout_s = 5;  // DEFAULT: 5 s idle between requests on one connection
+  int keep_alive_max = 100;      // DEFAULT: 100 requests per connection, then it is closed
 };
 
 class IncidentEngine;
@@ -29,7 +38,8 @@ class Api {
   // The map, locator and store must outlive the Api. Thread-safe: handlers run on the
   // server's worker threads.
   Api(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store, const ApiOptions& opt = {});
-  // Installs the routes, the body limit and JSON error handling on `server`.
+  // Installs the routes, the limits (connections, timeouts, body size) and JSON error handling
+  // on `server`.
   void mount(httplib::Server& server);
   // Serves incidents and alerts from `engine` (docs/api.md) and tells it of every append; call
   // before mount(). The engine must outlive the server.

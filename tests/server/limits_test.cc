@@ -1,0 +1,294 @@
+// The service's limits (docs/limits.md), each crossed on a real server on a loopback port with
+// small limits and short timeouts: the documented status and error code comes back, or the
+// connection is closed, and the server goes on serving. A receive timeout on the test's own
+// sockets (kGuard) keeps a regression from hanging the suite; it asserts no speed.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "index/locator.h"
+#include "server/api.h"
+#include "support.h"
+
+namespace truceline::server {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr int kGuardSeconds = 20;
+
+json observation(int i) {
+  return json{{"time", "2025-04-12T06:30:00Z"}, {"observer_id", "P-1"}, {"observer_kind", "patrol"},
+              {"mode", "saw"}, {"event", "explosion"}, {"lat", 48.28}, {"lon", 37.18 + i * 1e-4},
+              {"source_ref", "limit-" + std::to_string(i)}};
+}
+
+// A raw TCP connection, for requests no well-behaved client sends.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    timeval tv{kGuardSeconds, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawConnection() { close(fd_); }
+  bool connected() const { return connected_; }
+  void send_text(const std::string& s) { (void)::send(fd_, s.data(), s.size(), MSG_NOSIGNAL); }
+  // Everything until the server closes; `closed` false when the guard ran out first.
+  std::string read_to_close(bool& closed) {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n > 0) {
+        out.append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      closed = n == 0;
+      return out;
+    }
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+class LimitsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { locator_ = new index::Locator(testing::default_map()); }
+  static void TearDownTestSuite() { delete locator_; }
+
+  void TearDown() override {
+    if (http_) http_->stop();
+    if (thread_.joinable()) thread_.join();
+    http_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void start(ApiOptions opt) {
+    dir_ = fs::temp_directory_path() / ("truceline-limits-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    store_ = store::open_store((dir_ / "record.sqlite").string());
+    token_ = create_token(*store_, {"patrol-1", "observer", ""});
+    api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_, opt);
+    http_ = std::make_unique<httplib::Server>();
+    api_->mount(*http_);
+    port_ = http_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { http_->listen_after_bind(); });
+    while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
+  httplib::Result post(const std::string& body) {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(kGuardSeconds, 0);
+    return c.Post("/v1/observations", {{"Authorization", "Bearer " + token_}}, body, "application/json");
+  }
+  httplib::Result get(const std::string& path, httplib::Headers h = {}) {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(kGuardSeconds, 0);
+    h.emplace("Authorization", "Bearer " + token_);
+    return c.Get(path, h);
+  }
+  // The service still answers a well-formed request.
+  void expect_still_serving() {
+    auto r = get("/v1/chain/head");
+    ASSERT_TRUE(r) << "no answer: " << httplib::to_string(r.error());
+    EXPECT_EQ(r->status, 200) << r->body;
+  }
+  static std::string code(const httplib::Result& r) { return json::parse(r->body)["error"]["code"]; }
+  int64_t records() { return store_->head().count; }
+
+  static index::Locator* locator_;
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::string token_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  int port_ = 0;
+};
+index::Locator* LimitsTest::locator_ = nullptr;
+
+TEST_F(LimitsTest, BodyOverTheLimitGets413) {
+  ApiOptions opt;
+  opt.max_body_bytes = 4096;
+  start(opt);
+  json batch = json::array();
+  for (int i = 0; i < 40; ++i) batch.push_back(observation(i));
+  ASSERT_GT(batch.dump().size(), 4096u);
+  auto r = post(batch.dump());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(code(r), "body_too_large");
+  EXPECT_EQ(records(), 0);
+  EXPECT_EQ(post(observation(0).dump())->status, 201);
+}
+
+TEST_F(LimitsTest, BatchOverTheLimitGets413AndStoresNothing) {
+  ApiOptions opt;
+  opt.max_batch = 3;
+  start(opt);
+  json batch = json::array();
+  for (int i = 0; i < 4; ++i) batch.push_back(observation(i));
+  auto r = post(batch.dump());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(code(r), "batch_too_large");
+  EXPECT_EQ(records(), 0);
+  batch.erase(batch.begin());
+  EXPECT_EQ(post(batch.dump())->status, 201);
+  EXPECT_EQ(records(), 3);
+}
+
+// Fixed in Debian's build of cpp-httplib: a header line over 8,192 bytes, a request line over 8,192.
+TEST_F(LimitsTest, HeaderLineOver8KiBGets400) {
+  start({});
+  auto r = get("/v1/chain/head", {{"X-Padding", std::string(9000, 'a')}});
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(code(r), "bad_request");
+  expect_still_serving();
+}
+
+TEST_F(LimitsTest, RequestLineOver8KiBGets414) {
+  start({});
+  auto r = get("/v1/observations?zone=" + std::string(9000, 'z'));
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 414);
+  EXPECT_EQ(code(r), "uri_too_long");
+  expect_still_serving();
+}
+
+TEST_F(LimitsTest, RequestsOverTheRateGet429) {
+  ApiOptions opt;
+  opt.rate_per_s = 0.5;  // a burst of one, then one every two seconds
+  start(opt);
+  EXPECT_EQ(get("/v1/chain/head")->status, 200);
+  auto r = get("/v1/chain/head");
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(code(r), "rate_limited");
+  // Per token: another token is not slowed down.
+  const std::string other = create_token(*store_, {"patrol-2", "observer", ""});
+  httplib::Client c("127.0.0.1", port_);
+  EXPECT_EQ(c.Get("/v1/chain/head", {{"Authorization", "Bearer " + other}})->status, 200);
+}
+
+// One worker, one waiting place: a third connection is refused with 503 and closed.
+TEST_F(LimitsTest, ConnectionsOverTheLimitGet503) {
+  ApiOptions opt;
+  opt.threads = 1;
+  opt.max_queued = 1;
+  opt.read_timeout_s = 2;
+  opt.keep_alive_timeout_s = 2;
+  start(opt);
+  RawConnection held(port_), waiting(port_);
+  ASSERT_TRUE(held.connected() && waiting.connected());
+  // The listener accepts in connection order: the held one takes the worker (its request never
+  // ends), the second waits, the third is over the limit.
+  held.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n");
+  RawConnection third(port_);
+  third.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  bool closed = false;
+  const std::string answer = third.read_to_close(closed);
+  EXPECT_TRUE(closed) << "the refused connection is closed";
+  EXPECT_NE(answer.find("HTTP/1.1 503"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\"overloaded\""), std::string::npos) << answer;
+  EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos) << answer;
+  // The held connection times out, the waiting one is served, and the server is free again.
+  held.read_to_close(closed);
+  EXPECT_TRUE(closed);
+  waiting.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(waiting.read_to_close(closed).find("HTTP/1.1 200"), std::string::npos);
+  expect_still_serving();
+}
+
+TEST_F(LimitsTest, ReadTimeoutClosesAStalledRequest) {
+  ApiOptions opt;
+  opt.read_timeout_s = 1;
+  start(opt);
+  RawConnection slow(port_);
+  slow.send_text("POST /v1/observations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token_ +
+                 "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"time\":");
+  bool closed = false;
+  const std::string answer = slow.read_to_close(closed);
+  EXPECT_TRUE(closed) << "the server closes a request that stalls mid-body";
+  EXPECT_EQ(answer.find(" 201 "), std::string::npos) << answer;
+  EXPECT_EQ(records(), 0);
+  expect_still_serving();
+}
+
+// The overflow fuzz_geojson found in the layer reader, in a request body: nlohmann::json threw
+// out_of_range, which the API answered 500 internal.
+TEST_F(LimitsTest, NumberBeyondADoubleGets400) {
+  start({});
+  auto r = post(R"({"time":"2025-04-12T06:30:00Z","observer_id":"P-1","observer_kind":"patrol","mode":"saw",)"
+                R"("event":"explosion","lat":48.28,"lon":1e999})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_EQ(code(r), "malformed_json");
+  EXPECT_EQ(records(), 0);
+}
+
+TEST_F(LimitsTest, ClientGoneMidBodyStoresNothing) {
+  start({});
+  {
+    RawConnection gone(port_);
+    const std::string body = json::array({observation(1), observation(2)}).dump();
+    gone.send_text("POST /v1/observations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token_ +
+                   "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                   body.substr(0, body.size() / 2));
+  }
+  expect_still_serving();
+  EXPECT_EQ(records(), 0);
+}
+
+TEST_F(LimitsTest, KeepAliveTimeoutClosesAnIdleConnection) {
+  ApiOptions opt;
+  opt.keep_alive_timeout_s = 1;
+  start(opt);
+  RawConnection idle(port_);
+  idle.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  bool closed = false;
+  const std::string answer = idle.read_to_close(closed);
+  EXPECT_TRUE(closed) << "an idle keep-alive connection is closed";
+  EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
+}
+
+// A client that asks for the zones and never reads: the write times out and frees its worker.
+TEST_F(LimitsTest, WriteTimeoutFreesTheWorkerOfAClientThatDoesNotRead) {
+  ApiOptions opt;
+  opt.threads = 1;
+  opt.max_queued = 4;
+  opt.write_timeout_s = 1;
+  start(opt);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int small = 4096;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port_));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const std::string req = "GET /v1/zones HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token_ + "\r\n\r\n";
+  ASSERT_EQ(send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  // With the only worker stuck in that write, the next request waits for the timeout to free it.
+  expect_still_serving();
+  close(fd);
+}
+
+}  // namespace
+}  // namespace truceline::server
