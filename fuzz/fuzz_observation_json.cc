@@ -7,6 +7,12 @@
 #include "index/locator.h"
 #include "monitor/observation.h"
 
+// The plan is compiled before the first input, outside libFuzzer's per-input timeout.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)truceline::fuzz::default_map();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const truceline::index::Locator locator(truceline::fuzz::default_map());
   const nlohmann::json j = nlohmann::json::parse(data, data + size, nullptr, false);

@@ -35,6 +35,38 @@ const plan::ZoneMap& default_map() {
   return map;
 }
 
+const plan::ZoneMap& square_map() {
+  static const plan::ZoneMap map = plan::compile(plan::parse_plan_text(R"(
+name = "square"
+[area]
+layer = "area.geojson"
+[[parties]]
+id = "north"
+name = "North"
+[[parties]]
+id = "south"
+name = "South"
+[line_of_contact]
+layer = "line.geojson"
+inside = "west"
+outside = "east"
+[dmz]
+width = "2 km"
+[[zones]]
+id = "dmz"
+within = ["dmz"]
+[[zones]]
+id = "w"
+within = ["west"]
+responsible = "north"
+[[zones]]
+id = "e"
+within = ["east"]
+responsible = "south"
+)", (root() / "tests/fixtures/square/plan.toml").string()), nullptr);
+  return map;
+}
+
 const std::filesystem::path& scratch_dir() {
   static const Scratch s;
   return s.dir;
