@@ -11,6 +11,7 @@
 #include "io/geojson.h"
 #include "io/ogr.h"
 #include "monitor/correlate.h"
+#include "monitor/incident_json.h"
 #include "monitor/observation.h"
 
 namespace truceline::formats {
@@ -101,20 +102,10 @@ std::string incidents_csv(const std::vector<Incident>& incidents) {
 std::string incidents_geojson(const std::vector<Incident>& incidents) {
   json feats = json::array();
   for (const auto& inc : incidents) {
-    json p{{"id", inc.id},
-           {"event", inc.event},
-           {"first_time", monitor::format_time_ms(inc.first_ms)},
-           {"last_time", monitor::format_time_ms(inc.last_ms)},
-           {"n_observations", inc.observation_ids.size()},
-           {"observation_ids", inc.observation_ids},
-           {"zone", inc.zone},
-           {"zone_kind", inc.zone_kind},
-           {"responsible", inc.responsible},
-           {"side", inc.side},
-           {"origin_side", inc.origin_side},
-           {"crossed_line", inc.crossed_line},
-           {"violations", json::array()}};
-    for (const auto& v : inc.violations) p["violations"].push_back({{"rule", v.rule}, {"severity", v.severity}});
+    // The service's INCIDENT members, less what a file has no use for: the revision (one per
+    // incident here) and the position, which is the feature's geometry.
+    json p = monitor::incident_json(inc, inc.id, 1);
+    for (const char* k : {"revision", "lat", "lon", "err_major_m", "err_minor_m", "err_azimuth_deg"}) p.erase(k);
     json geom = nullptr;
     if (inc.fix.ok) {
       p["err_major_m"] = std::round(inc.fix.err.major_m);

@@ -2,22 +2,11 @@
 
 #include <cstdio>
 
+#include "report/svg_map.h"
+
 namespace truceline::report::daily_format {
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(std::string_view s) { return xml_escape(s); }
 
 std::string md_cell(std::string_view s) {
   std::string out;

@@ -37,21 +37,7 @@ struct Pt {
 
 // ---- text -----------------------------------------------------------------------------------
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return xml_escape(s); }
 
 // One decimal, as every coordinate in the file; "-0.0" would be noise.
 std::string num(double v) {
@@ -508,6 +494,22 @@ std::string svg_map(const plan::ZoneMap& map, const SvgMapOptions& opt) {
   draw_title(out, map, opt.subtitle);
   draw_legend(out, map, opt, legend_top, width);
   out += "</svg>\n";
+  return out;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 // the area; needs no network and no fonts beyond the viewer's.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "geo/projection.h"
@@ -33,5 +34,8 @@ struct SvgMapOptions {
 };
 
 std::string svg_map(const plan::ZoneMap& map, const SvgMapOptions& opt = {});
+
+// Text for XML and HTML content and attribute values: & < > " ' as entities.
+std::string xml_escape(std::string_view s);
 
 }  // namespace truceline::report
