@@ -46,30 +46,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "loopback_url.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Url {
-  std::string host;
-  int port = 0;
-};
-
-// Only loopback: this program must never load anything but a server on the same machine.
-Url parse_url(const std::string& url) {
-  const std::string prefix = "http://";
-  if (url.rfind(prefix, 0) != 0) throw std::invalid_argument("--url must start with http://");
-  std::string rest = url.substr(prefix.size());
-  if (auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
-  const auto colon = rest.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--url needs a port");
-  Url u{rest.substr(0, colon), std::stoi(rest.substr(colon + 1))};
-  if (u.host == "localhost") u.host = "127.0.0.1";
-  in_addr a{};
-  if (inet_pton(AF_INET, u.host.c_str(), &a) != 1 || (ntohl(a.s_addr) >> 24) != 127)
-    throw std::invalid_argument("--url must name a loopback address (127.x.x.x); got " + u.host);
-  return u;
-}
+using Url = truceline::bench::LoopbackUrl;
 
 // One keep-alive connection. Not thread-safe: one per thread.
 class Connection {
@@ -299,7 +282,7 @@ std::vector<std::string> read_lines(const std::string& path) {
 }
 
 int run_load(const Options& o) {
-  const Url url = parse_url(o.url);
+  const Url url = truceline::bench::parse_loopback_url(o.url);
   const std::vector<std::string> tokens = read_lines(o.tokens_file);
   if (tokens.empty()) throw std::invalid_argument("--tokens holds no token");
   if (o.connections < 1 || o.connections > 1024) throw std::invalid_argument("--connections is 1 to 1024");
@@ -426,7 +409,7 @@ int run_load(const Options& o) {
 // Pages through GET /v1/observations (every kind of record the analyst may read: all) and checks
 // that each acknowledged id is stored.
 int run_check(const Options& o) {
-  const Url url = parse_url(o.url);
+  const Url url = truceline::bench::parse_loopback_url(o.url);
   Connection conn(url);
   std::unordered_set<std::string> stored;
   std::string cursor;

@@ -45,6 +45,8 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_url.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -62,20 +64,9 @@ struct Args {
   unsigned seed = 1;
 };
 
-// Only loopback: this program must never load anything but a server on the same machine.
 void parse_url(const std::string& url, Args& a) {
-  const std::string prefix = "http://";
-  if (url.rfind(prefix, 0) != 0) throw std::invalid_argument("--url must start with http://");
-  std::string rest = url.substr(prefix.size());
-  if (auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
-  const auto colon = rest.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--url needs a port");
-  a.host = rest.substr(0, colon);
-  a.port = std::stoi(rest.substr(colon + 1));
-  if (a.host == "localhost") a.host = "127.0.0.1";
-  in_addr addr{};
-  if (inet_pton(AF_INET, a.host.c_str(), &addr) != 1 || (ntohl(addr.s_addr) >> 24) != 127)
-    throw std::invalid_argument("--url must name a loopback address (127.x.x.x); got " + a.host);
+  const auto u = truceline::bench::parse_loopback_url(url);
+  a.host = u.host, a.port = u.port;
 }
 
 // Counts and latencies, shared by all threads.
