@@ -52,6 +52,7 @@ json positions_json(const std::vector<LonLat>& pts, double scale) {
 
 geo::Geom geometry_from_json(const geo::Context& ctx, const json& g, const std::string& where) {
   if (!g.is_object() || !g.contains("type")) throw InputError(where, "missing geometry");
+  if (!g["type"].is_string()) throw InputError(where, "the geometry's type is not a string", "give a GeoJSON geometry type");
   const std::string type = g["type"].get<std::string>();
   if (type == "GeometryCollection") {
     std::vector<geo::Geom> parts;
@@ -89,7 +90,7 @@ std::vector<Feature> read_geojson(const geo::Context& ctx, const std::string& pa
   }
   if (!doc.is_object()) throw InputError(path, "not a GeoJSON object", "give a FeatureCollection, a Feature or a geometry");
   std::vector<json> raw;
-  const std::string type = doc.value("type", "");
+  const std::string type = doc.contains("type") && doc["type"].is_string() ? doc["type"].get<std::string>() : "";
   if (type == "FeatureCollection") {
     for (const auto& f : doc.value("features", json::array())) raw.push_back(f);
   } else if (type == "Feature") {
@@ -113,6 +114,9 @@ std::vector<Feature> read_geojson(const geo::Context& ctx, const std::string& pa
       feat.geom = geometry_from_json(ctx, f.contains("geometry") ? f["geometry"] : json(), where);
     } catch (const GeometryError& e) {
       throw InputError(where, e.what(), "fix or remove the feature");
+    } catch (const json::exception& e) {
+      // A member of the wrong JSON type deep in the geometry (found by fuzzing).
+      throw InputError(where, std::string("not a GeoJSON geometry: ") + e.what(), "fix or remove the feature");
     }
     std::string reason;
     if (!feat.geom.is_valid(&reason)) {

@@ -42,5 +42,21 @@ TEST(GeojsonHostileTest, JsonThatIsNotAnObjectIsAnInputError) {
   }
 }
 
+// Found by fuzz_geojson in a 60 s run: members of the wrong JSON type (a geometry type that is
+// not a string, a document type that is not a string, coordinates of the wrong shape) made
+// nlohmann::json throw type_error out of read_geojson.
+TEST(GeojsonHostileTest, MembersOfTheWrongTypeAreInputErrors) {
+  for (const char* text : {
+           R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":7,"coordinates":[1,2]}}]})",
+           R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":["Point"]}}]})",
+           R"({"type":"Feature","geometry":{"type":"Point","coordinates":{"x":1}}})",
+           R"({"type":"Feature","geometry":{"type":"Polygon","coordinates":[[["a","b"]]]}})",
+           R"({"type":{"nested":1},"coordinates":[1,2]})"}) {
+    const std::string msg = error_reading(text);
+    EXPECT_FALSE(msg.empty()) << text;
+    EXPECT_NE(msg.find("truceline-hostile-"), std::string::npos) << text << ": " << msg;
+  }
+}
+
 }  // namespace
 }  // namespace truceline::io
