@@ -1,4 +1,7 @@
-// The plan's [alerts]: defaults, the default plan's thresholds, and errors that name the line.
+// Plan parsing: the [alerts] table (defaults, the default plan's thresholds, errors that name the
+// line), and text that once reached undefined behaviour in toml++ (found by fuzz_plan_toml):
+// characters beyond ASCII outside strings and comments are refused with the line before toml++
+// sees them; inside strings and comments they stay welcome.
 #include <gtest/gtest.h>
 
 #include "geo/errors.h"
@@ -55,6 +58,31 @@ TEST(AlertsParse, BadValuesNameTheKeyAndLine) {
   EXPECT_NE(e.find("violations: must be a whole number"), std::string::npos) << e;
   e = error_of(with("window_minutes = 60", "window = \"1 h\""));
   EXPECT_NE(e.find("unknown key"), std::string::npos) << e;
+}
+
+TEST(PlanParseHostile, NonAsciiAfterAKeyIsRefusedWithItsLine) {
+  // The fuzzer's input, cut down: U+FEFD (Arabic ligature) right after a bare key.
+  const std::string e = error_of("name = \"x\"\n\nwit\xEF\xBB\xBD = [\"occupied\"]\n");
+  EXPECT_NE(e.find("kellogg-2025-04.toml:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("beyond ASCII"), std::string::npos) << e;
+  // Cyrillic as a bare key: not TOML either.
+  EXPECT_NE(error_of("\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 = 1\n").find(":1"), std::string::npos);
+}
+
+TEST(PlanParseHostile, NonAsciiInStringsAndCommentsStillParses) {
+  // The default plan with Cyrillic and the fuzzer's character in a comment, a basic, a literal and
+  // a multi-line string, after a byte-order mark.
+  std::string text = io::read_file(default_plan_path());
+  text = "\xEF\xBB\xBF# \xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 \xEF\xBB\xBD\n" + text +
+         "\n# \"not a string \xEF\xBB\xBD\n";
+  const auto at = text.find("\ndescription = ");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at + 1, text.find('\n', at + 1) - at - 1,
+               "description = '''\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 \xEF\xBB\xBD'''");
+  const Plan p = parse_plan_text(text, default_plan_path());
+  EXPECT_FALSE(p.name.empty());
+  EXPECT_EQ(error_of("name = \"\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 \\\" \xEF\xBB\xBD\"\nsource = 'a \xEF\xBB\xBD'\n").find("beyond ASCII"),
+            std::string::npos);
 }
 
 }  // namespace
