@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -97,10 +98,23 @@ struct Tally {
 std::atomic<bool> g_stop{false};
 std::atomic<long> g_requests{0};
 
+// Reports as a mission sends them: timed by the clock (up to two minutes late), from one of 40
+// patrols. Event time moves on, so the incident engine closes incidents and forgets them as it
+// would in service; a fixed time would keep every incident open for the whole run.
+std::string report_time(std::mt19937& rng) {
+  const auto lag = std::chrono::milliseconds(rng() % 120'000);
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - lag);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 json observation(std::mt19937& rng, const std::string& ref) {
   std::uniform_real_distribution<double> lat(46.5, 49.5), lon(33.0, 39.5), bearing(0, 360);
   static const char* events[] = {"explosion", "shot", "burst", "projectile", "muzzle_flash"};
-  json o{{"time", "2025-04-12T06:30:00Z"}, {"observer_id", "P-soak"}, {"observer_kind", "patrol"},
+  json o{{"time", report_time(rng)}, {"observer_id", "P-soak-" + std::to_string(rng() % 40)}, {"observer_kind", "patrol"},
          {"event", events[rng() % 5]}, {"source_ref", ref}};
   if (rng() % 2) {
     o["mode"] = "saw";

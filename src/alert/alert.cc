@@ -22,6 +22,11 @@ std::vector<Alert> Trigger::on_incident(const json& incident, int64_t now_ms) { 
 
 void Trigger::remember(const json& incident) { evaluate(incident, 0, false); }
 
+void Trigger::forget(const std::string& incident_id) {
+  alerted_.erase(incident_id);
+  counted_.erase(incident_id);
+}
+
 std::vector<Alert> Trigger::evaluate(const json& inc, int64_t now_ms, bool raise) {
   std::vector<Alert> out;
   const std::string id = inc.value("id", ""), zone = inc.value("zone", ""), responsible = inc.value("responsible", "");
@@ -31,12 +36,11 @@ std::vector<Alert> Trigger::evaluate(const json& inc, int64_t now_ms, bool raise
   // Violation alerts: rules of at least violation_severity not alerted before for this incident.
   const int violation_rank = monitor::severity_rank(rules_.violation_severity);
   std::vector<std::string> fresh;
-  std::set<std::string>& done = alerted_[id];
   int worst = 0;
   for (const auto& v : inc.value("violations", json::array())) {
     const std::string rule = v.value("rule", ""), severity = v.value("severity", "");
     worst = std::max(worst, monitor::severity_rank(severity));
-    if (monitor::severity_rank(severity) >= violation_rank && done.insert(rule).second) fresh.push_back(rule);
+    if (monitor::severity_rank(severity) >= violation_rank && alerted_[id].insert(rule).second) fresh.push_back(rule);
   }
   if (!fresh.empty() && raise) {
     std::string list;

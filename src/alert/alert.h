@@ -43,6 +43,8 @@ class Trigger {
   // Counts an incident towards thresholds and marks its rules alerted without raising anything:
   // state rebuilt from the record on restart.
   void remember(const nlohmann::json& incident);
+  // The incident will not be revised again: its state goes (the thresholds' windows keep counting it).
+  void forget(const std::string& incident_id);
 
  private:
   std::vector<Alert> evaluate(const nlohmann::json& incident, int64_t now_ms, bool raise);

@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <numbers>
 #include <unordered_map>
 
@@ -136,9 +137,12 @@ class Engine {
     Cov cov;
     bool open = true, wide = false;
     int64_t cell = 0;
+    std::vector<std::unique_ptr<Sighting>> own;  // Correlator: copies of what add() was given
   };
-  std::deque<Sighting> owned;  // copies of what add() was given
+  // Incident i is incs[i - base]: forget_closed() drops incidents from the front.
   std::deque<Open> incs;
+  int base = 0;
+  int last = -1;  // the incident the last add() joined or opened
   std::unordered_map<int64_t, std::vector<int>> grid;
   std::vector<int> wide, open_list;
   int64_t now = INT64_MIN, next_sweep = INT64_MIN;
@@ -147,8 +151,12 @@ class Engine {
 
   Engine(const plan::ZoneMap& m, const index::Locator& l, const CorrelateOptions& o) : map(m), locator(l), opt(o) {}
 
+  Open& at(int i) { return incs[i - base]; }
+  const Open& at(int i) const { return incs[i - base]; }
+  int end() const { return base + static_cast<int>(incs.size()); }
   Incident& add(const Sighting* s);
   Incident* remove(const std::string& observation_id);
+  std::vector<Incident> forget_closed();
   void attribute_now(Open& o) { attribute(o.inc, o.members, map, locator); }
 
  private:
@@ -165,7 +173,7 @@ class Engine {
 }  // namespace
 
 void Engine::index_in(int i) {
-  Open& o = incs[i];
+  Open& o = at(i);
   o.wide = !o.inc.fix.ok || o.inc.fix.err.major_m > kGridMajorM;
   if (o.wide) {
     if (o.inc.fix.ok) wide.push_back(i);  // an incident with no position can take nothing
@@ -176,14 +184,14 @@ void Engine::index_in(int i) {
 }
 
 void Engine::index_out(int i) {
-  Open& o = incs[i];
+  Open& o = at(i);
   std::vector<int>& v = o.wide ? wide : grid[o.cell];
   const auto it = std::find(v.begin(), v.end(), i);
   if (it != v.end()) *it = v.back(), v.pop_back();
 }
 
 void Engine::relocate(int i) {
-  Open& o = incs[i];
+  Open& o = at(i);
   index_out(i);
   o.inc.fix = locate(o.distinct);
   o.cov = covariance(o.inc.fix.err);
@@ -235,7 +243,7 @@ void Engine::candidates(const Fix& f, std::vector<int>& out) const {
 void Engine::sweep() {
   std::vector<int> still;
   for (int i : open_list) {
-    Open& o = incs[i];
+    Open& o = at(i);
     const int64_t until = std::max(o.first_nd + opt.window_ms, o.last_report + kRepeatWindowMs) + opt.window_ms;
     if (now > until) {
       index_out(i);
@@ -259,13 +267,13 @@ Incident& Engine::add(const Sighting* s) {
     static thread_local std::vector<int> cands;
     candidates(f, cands);
     for (int i : cands) {
-      const double d2 = fit(incs[i], *s, f, c);
+      const double d2 = fit(at(i), *s, f, c);
       if (d2 < best_d2) best = i, best_d2 = d2;
     }
   }
   if (best < 0) {
+    best = end();
     incs.emplace_back();
-    best = static_cast<int>(incs.size()) - 1;
     Open& o = incs.back();
     o.inc.id = "I" + std::to_string(best + 1);
     o.inc.event = s->event;
@@ -276,7 +284,7 @@ Incident& Engine::add(const Sighting* s) {
     index_in(best);
     open_list.push_back(best);
   } else {
-    Open& o = incs[best];
+    Open& o = at(best);
     o.members.push_back(s);
     o.inc.observation_ids.push_back(s->id);
     o.inc.first_ms = std::min(o.inc.first_ms, s->time_ms), o.inc.last_ms = std::max(o.inc.last_ms, s->time_ms);
@@ -287,7 +295,8 @@ Incident& Engine::add(const Sighting* s) {
       relocate(best);
     }
   }
-  Open& o = incs[best];
+  Open& o = at(best);
+  last = best;
   if (attribute_each) {
     where[s->id] = best;
     attribute_now(o);
@@ -300,7 +309,7 @@ Incident* Engine::remove(const std::string& observation_id) {
   if (it == where.end()) return nullptr;
   const int i = it->second;
   where.erase(it);
-  Open& o = incs[i];
+  Open& o = at(i);
   const auto drop = [&](std::vector<const Sighting*>& v) {
     v.erase(std::remove_if(v.begin(), v.end(), [&](const Sighting* m) { return m->id == observation_id; }), v.end());
   };
@@ -331,6 +340,20 @@ Incident* Engine::remove(const std::string& observation_id) {
   return &o.inc;
 }
 
+// Closed incidents leave memory oldest first: an incident still open holds back the closed ones
+// opened after it until it closes too (at most the open span of one incident).
+std::vector<Incident> Engine::forget_closed() {
+  std::vector<Incident> gone;
+  while (!incs.empty() && !incs.front().open) {
+    Open& o = incs.front();
+    for (const Sighting* m : o.members) where.erase(m->id);
+    gone.push_back(std::move(o.inc));
+    incs.pop_front();
+    ++base;
+  }
+  return gone;
+}
+
 struct Correlator::State : Engine {
   using Engine::Engine;
 };
@@ -339,9 +362,13 @@ Correlator::Correlator(const plan::ZoneMap& map, const index::Locator& locator, 
     : state_(std::make_shared<State>(map, locator, opt)) {}
 
 const Incident& Correlator::add(const Sighting& s) {
-  state_->owned.push_back(s);
-  return state_->add(&state_->owned.back());
+  auto copy = std::make_unique<Sighting>(s);
+  const Incident& inc = state_->add(copy.get());
+  state_->at(state_->last).own.push_back(std::move(copy));
+  return inc;
 }
+
+std::vector<Incident> Correlator::forget_closed() { return state_->forget_closed(); }
 
 const Incident* Correlator::remove(const std::string& observation_id) { return state_->remove(observation_id); }
 
@@ -350,7 +377,7 @@ bool Correlator::holds(const std::string& observation_id) const { return state_-
 std::vector<Incident> Correlator::incidents() const {
   std::vector<Incident> out;
   out.reserve(state_->incs.size());
-  for (const auto& o : state_->incs) out.push_back(o.inc);
+  for (const auto& o : state_->incs) out.push_back(o.inc);  // forgotten ones are gone
   std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) { return a.first_ms < b.first_ms; });
   return out;
 }

@@ -39,7 +39,11 @@ class Correlator {
   const Incident* remove(const std::string& observation_id);
   // Whether some incident holds this report.
   bool holds(const std::string& observation_id) const;
-  // All incidents, closed and open, in order of first time.
+  // Incidents that no report can join any more, oldest first, with their reports: they leave the
+  // correlator, which then no longer holds() their reports. A long-running service calls it so
+  // that its memory follows the reports of the open span, not all it has seen.
+  std::vector<Incident> forget_closed();
+  // All incidents not forgotten, closed and open, in order of first time.
   std::vector<Incident> incidents() const;
 
  private:

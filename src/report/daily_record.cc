@@ -97,13 +97,13 @@ store::ChainHead head_at(store::Store& store, int64_t cutoff_ms) {
   std::optional<store::Record> best;
   while (hi - lo > 1) {
     const int64_t mid = lo + (hi - lo) / 2;
-    auto r = store.get("o-" + std::to_string(mid));
+    auto r = store.get(store::id_of_seq(mid));
     if (!r) throw store::StoreError("record o-" + std::to_string(mid) + " is missing from the chain; run truceline verify");
     if (r->received_ms < cutoff_ms) lo = mid, best = std::move(r);
     else hi = mid;
   }
   if (lo == 0) return out;
-  if (!best || best->seq != lo) best = store.get("o-" + std::to_string(lo));
+  if (!best || best->seq != lo) best = store.get(store::id_of_seq(lo));
   out.count = lo;
   out.hash = best->hash;
   out.received_ms = best->received_ms;

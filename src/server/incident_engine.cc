@@ -99,14 +99,34 @@ void IncidentEngine::sync() {
   cv_.wait(lock, [&] { return done_ >= ticket || stopping_; });
 }
 
-void IncidentEngine::remember(const json& inc, const std::string& record_id) {
+// Incident numbers beyond this are not ours (a record edited by hand): the summaries are a vector
+// indexed by number.
+constexpr int64_t kMaxIncidentNumber = int64_t{1} << 32;
+
+uint32_t IncidentEngine::name(const std::string& s) {
+  const auto [it, added] = name_ix_.emplace(s, static_cast<uint32_t>(names_.size()));
+  if (added) names_.push_back(s);
+  return it->second;
+}
+
+const IncidentEngine::Known* IncidentEngine::known(int64_t n) const {
+  if (n <= 0 || n > static_cast<int64_t>(known_.size()) || known_[n - 1].seq == 0) return nullptr;
+  return &known_[n - 1];
+}
+
+void IncidentEngine::remember(const json& inc, int64_t seq) {
   const int64_t n = incident_number(inc.value("id", ""));
+  if (n <= 0 || n > kMaxIncidentNumber) return;
   std::lock_guard lock(mu_);
-  Known& k = known_[n];
-  k.latest = inc;
+  if (static_cast<int64_t>(known_.size()) < n) known_.resize(n);
+  Known& k = known_[n - 1];
+  k.seq = seq;
   k.revision = inc.value("revision", 0);
+  k.n_observations = inc.value("n_observations", 0);
   k.first_ms = time_of(inc, "first_time"), k.last_ms = time_of(inc, "last_time");
-  if (k.record_id.empty()) k.record_id = record_id;
+  k.zone = name(inc.value("zone", "")), k.responsible = name(inc.value("responsible", "")), k.event = name(inc.value("event", ""));
+  cache_[n] = inc;
+  while (cache_.size() > opt_.cached) cache_.erase(cache_.begin());
 }
 
 // The chain as it stands: every incident's latest revision; then the observations of the last
@@ -123,24 +143,39 @@ bool IncidentEngine::try_lead() {
 void IncidentEngine::load_incidents(int64_t head) {
   store::Query q;
   q.kind = "incident";
-  each_record(store_, q, opt_.page, head, [&](const store::Record& r) { remember(r.body, r.id); });
+  each_record(store_, q, opt_.page, head, [&](const store::Record& r) { remember(r.body, r.seq); });
 }
 
 void IncidentEngine::rebuild() {
   const int64_t head = store_.head().count;
   load_incidents(head);
-  store::Query q;
   int64_t t_max = INT64_MIN;
-  for (const auto& [n, k] : known_) {
-    next_number_ = std::max(next_number_, n + 1);
-    t_max = std::max(t_max, k.last_ms);
-    for (const auto& id : k.latest.value("observation_ids", std::vector<std::string>{})) recorded_in_[id] = k.latest["id"];
-    if (trigger_) trigger_->remember(k.latest);
+  {
+    std::lock_guard lock(mu_);
+    next_number_ = static_cast<int64_t>(known_.size()) + 1;
+    for (const Known& k : known_)
+      if (k.seq) t_max = std::max(t_max, k.last_ms);
+  }
+  store::Query q;
+  if (t_max != INT64_MIN) {
+    // The incidents the replay can touch: their last report lies within the replay span. The time
+    // index holds first times, and no incident spans more than a replay span.
+    q.kind = "incident";
+    q.since_ms = t_max - 2 * opt_.replay_ms;
+    std::unordered_map<std::string, json> recent;
+    each_record(store_, q, opt_.page, head, [&](const store::Record& r) {
+      if (time_of(r.body, "last_time") >= t_max - opt_.replay_ms) recent[r.target_id] = r.body;
+    });
+    for (const auto& [id, inc] : recent) {
+      for (const auto& o : inc.value("observation_ids", std::vector<std::string>{})) recorded_in_[o] = id;
+      if (trigger_) trigger_->remember(inc);
+    }
   }
 
   // Retractions carry no event time: all of them. Corrections replace their observation in place.
   std::set<std::string> retracted;
   std::unordered_map<std::string, json> corrected;
+  q.since_ms.reset();
   q.kind = "retraction";
   each_record(store_, q, opt_.page, head, [&](const store::Record& r) { retracted.insert(r.target_id); });
   if (t_max != INT64_MIN) q.since_ms = t_max - opt_.replay_ms;
@@ -153,6 +188,7 @@ void IncidentEngine::rebuild() {
     const json& obs = c != corrected.end() ? c->second : r.body["observation"];
     mark(correlator_.add(monitor::sighting_from_json(obs, r.id, map_.plan.monitoring)), r.id, true);
   });
+  recorded_in_.clear();
   cursor_ = head;
 }
 
@@ -176,9 +212,10 @@ void IncidentEngine::take(const store::Record& r, bool replay) {
   if (r.kind == "observation") {
     mark(correlator_.add(sighting(r, r.id)), r.id, replay);
   } else if (r.kind == "correction" || r.kind == "retraction") {
-    // A report recorded in an incident the correlator no longer holds (before the replay span of
-    // a restart): the incident stays as recorded rather than gain a second copy of the report.
-    if (!correlator_.holds(r.target_id) && recorded_in_.count(r.target_id)) return;
+    // A report whose incident the correlator no longer holds (closed and forgotten, or before the
+    // replay span of a restart): the incident stays as recorded rather than gain a second copy of
+    // the report (docs/incidents.md, Late corrections).
+    if (!correlator_.holds(r.target_id)) return;
     // The corrected report keeps the original's id: it is the same report, put right.
     if (const monitor::Incident* inc = correlator_.remove(r.target_id)) mark(*inc, "", replay);
     if (r.kind == "correction") mark(correlator_.add(sighting(r, r.target_id)), r.target_id, replay);
@@ -193,8 +230,7 @@ void IncidentEngine::flush() {
     int revision = 1;
     {
       std::lock_guard lock(mu_);
-      const auto k = known_.find(incident_number(sid));
-      if (k != known_.end()) revision = k->second.revision + 1;
+      if (const Known* k = known(incident_number(sid))) revision = k->revision + 1;
     }
     store::NewRecord rec;
     rec.kind = "incident";
@@ -211,8 +247,7 @@ void IncidentEngine::flush() {
   std::vector<alert::Alert> alerts;
   for (size_t i = 0; i < records.size(); ++i) {
     const json& inc = records[i].body;
-    for (const auto& id : inc["observation_ids"]) recorded_in_[id.get<std::string>()] = inc["id"];
-    remember(inc, res.ids.at(i));
+    remember(inc, store::seq_of_id(res.ids.at(i)));
     publish(inc, alerts);
   }
   // All of a flush's alerts logged in one transaction: a burst of violations costs one sync.
@@ -220,6 +255,17 @@ void IncidentEngine::flush() {
   for (const alert::Alert& a : alerts) {
     alert_hub_.publish("alert", alert::to_json(a), a.contingent);
     if (sender_) sender_->send(a);
+  }
+}
+
+// Called right after a flush, with nothing pending: an incident forgotten here is never revised
+// again, so nothing it leaves behind can come back.
+void IncidentEngine::forget_closed() {
+  for (const monitor::Incident& inc : correlator_.forget_closed()) {
+    const auto it = service_id_.find(inc.id);
+    if (it == service_id_.end()) continue;
+    if (trigger_) trigger_->forget(it->second);
+    service_id_.erase(it);
   }
 }
 
@@ -259,7 +305,7 @@ void IncidentEngine::run() {
           take(r, false);
         } else {
           // Following the leading process: its revisions, as they land.
-          remember(r.body, r.id);
+          remember(r.body, r.seq);
           incident_hub_.publish("incident", r.body, r.body.value("responsible", ""));
         }
         cursor_ = r.seq;
@@ -268,6 +314,7 @@ void IncidentEngine::run() {
       if (stopping || synced || Clock::now() - last_flush >= std::chrono::milliseconds(opt_.flush_ms)) {
         last_flush = Clock::now();  // before: a failed append is tried again a flush interval later
         flush();
+        if (leading_) forget_closed();
       }
     } catch (const std::exception& e) {
       // The store failed (a lost connection, a full disk): what is pending stays pending and is
@@ -287,45 +334,76 @@ void IncidentEngine::run() {
 
 namespace truceline::server {
 
+json IncidentEngine::cached(int64_t n) const {
+  const auto c = cache_.find(n);
+  return c != cache_.end() ? c->second : json();
+}
+
 std::vector<nlohmann::json> IncidentEngine::list(const IncidentFilter& f, int64_t* next) const {
-  std::vector<nlohmann::json> out;
   if (next) *next = 0;
-  std::lock_guard lock(mu_);
-  for (auto it = known_.upper_bound(f.after); it != known_.end(); ++it) {
-    const Known& k = it->second;
-    const nlohmann::json& j = k.latest;
-    if (j.value("n_observations", 0) == 0) continue;
-    if (f.since_ms && k.last_ms < *f.since_ms) continue;
-    if (f.until_ms && k.first_ms >= *f.until_ms) continue;
-    if (!f.zone.empty() && j.value("zone", "") != f.zone) continue;
-    if (!f.responsible.empty() && j.value("responsible", "") != f.responsible) continue;
-    if (!f.event.empty() && j.value("event", "") != f.event) continue;
-    if (static_cast<int>(out.size()) == f.limit) {
-      if (next) *next = std::prev(it)->first;
-      break;
+  // Matched under the lock from the summaries; what is not cached is read afterwards, so that a
+  // slow store never holds up the engine.
+  std::vector<std::pair<int64_t, json>> found;
+  {
+    std::lock_guard lock(mu_);
+    const auto ix = [&](const std::string& s) -> std::optional<uint32_t> {
+      const auto it = name_ix_.find(s);
+      return it == name_ix_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+    };
+    const auto zone = ix(f.zone), responsible = ix(f.responsible), event = ix(f.event);
+    if (!zone || !responsible || !event) return {};
+    for (int64_t n = std::max<int64_t>(f.after, 0) + 1; n <= static_cast<int64_t>(known_.size()); ++n) {
+      const Known& k = known_[n - 1];
+      if (k.seq == 0 || k.n_observations == 0) continue;
+      if (f.since_ms && k.last_ms < *f.since_ms) continue;
+      if (f.until_ms && k.first_ms >= *f.until_ms) continue;
+      if ((!f.zone.empty() && k.zone != *zone) || (!f.responsible.empty() && k.responsible != *responsible) ||
+          (!f.event.empty() && k.event != *event))
+        continue;
+      if (static_cast<int>(found.size()) == f.limit) {
+        if (next) *next = found.back().first;
+        break;
+      }
+      json j = cached(n);
+      if (j.is_null()) j = k.seq;  // read below
+      found.emplace_back(n, std::move(j));
     }
-    out.push_back(j);
   }
+  std::vector<nlohmann::json> out;
+  out.reserve(found.size());
+  for (auto& [n, j] : found) out.push_back(j.is_number() ? read_latest(j.get<int64_t>()) : std::move(j));
   return out;
 }
 
+nlohmann::json IncidentEngine::read_latest(int64_t seq) const {
+  const auto rec = store_.get(store::id_of_seq(seq));
+  if (!rec || rec->kind != "incident") throw store::StoreError("incident record " + store::id_of_seq(seq) + " is missing from the chain; run truceline verify");
+  return rec->body;
+}
+
 std::optional<nlohmann::json> IncidentEngine::get(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  const auto it = known_.find(incident_number(id));
-  if (it == known_.end()) return std::nullopt;
-  return it->second.latest;
+  int64_t seq = 0;
+  {
+    std::lock_guard lock(mu_);
+    const int64_t n = incident_number(id);
+    const Known* k = known(n);
+    if (!k) return std::nullopt;
+    if (json j = cached(n); !j.is_null()) return j;
+    seq = k->seq;
+  }
+  return read_latest(seq);
 }
 
 std::vector<nlohmann::json> IncidentEngine::revisions(const std::string& id) const {
-  std::string record_id;
+  int64_t seq = 0;
   {
     std::lock_guard lock(mu_);
-    const auto it = known_.find(incident_number(id));
-    if (it == known_.end()) return {};
-    record_id = it->second.record_id;
+    const Known* k = known(incident_number(id));
+    if (!k) return {};
+    seq = k->seq;
   }
   std::vector<nlohmann::json> out;
-  for (const auto& r : store_.history(record_id))
+  for (const auto& r : store_.history(store::id_of_seq(seq)))
     if (r.kind == "incident" && r.target_id == id) out.push_back(r.body);
   return out;
 }

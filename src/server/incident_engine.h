@@ -49,6 +49,9 @@ struct IncidentEngineOptions {
   // replayed. DEFAULT: 40 min, more than an incident can stay open (window + repeat window +
   // window, 21 min with the default window) with room for late reports.
   int64_t replay_ms = 40 * 60'000;
+  // Latest revisions kept in memory as JSON, besides those of incidents still open; older ones are
+  // read back from the store when asked for. DEFAULT: 4,096 (a few MB).
+  size_t cached = 4096;
   SseHub::Options sse;
 };
 
@@ -98,11 +101,13 @@ class IncidentEngine {
   SseHub& alert_events() { return alert_hub_; }
 
  private:
+  // What list() filters on, for every incident: a few dozen bytes, so that a service running for
+  // months holds its incidents' summaries, not their JSON. The JSON is the record at `seq`.
   struct Known {
-    nlohmann::json latest;
-    int revision = 0;
+    int64_t seq = 0;  // the record of the latest revision; 0: no such incident
     int64_t first_ms = 0, last_ms = 0;
-    std::string record_id;  // a record of it, for history()
+    int32_t revision = 0, n_observations = 0;
+    uint32_t zone = 0, responsible = 0, event = 0;  // in names_
   };
   void rebuild();
   void load_incidents(int64_t head);
@@ -113,7 +118,13 @@ class IncidentEngine {
   void flush();
   // Streams the incident and adds the alerts it raises to `alerts`.
   void publish(const nlohmann::json& incident, std::vector<alert::Alert>& alerts);
-  void remember(const nlohmann::json& incident, const std::string& record_id);
+  void remember(const nlohmann::json& incident, int64_t seq);
+  void forget_closed();
+  // Under mu_.
+  const Known* known(int64_t n) const;
+  uint32_t name(const std::string& s);
+  nlohmann::json cached(int64_t n) const;  // null when not cached
+  nlohmann::json read_latest(int64_t seq) const;  // from the store
 
   const plan::ZoneMap& map_;
   const index::Locator& locator_;
@@ -123,8 +134,8 @@ class IncidentEngine {
 
   // Engine thread only.
   int64_t cursor_ = 0;                                       // last seq looked at
-  std::unordered_map<std::string, std::string> service_id_;  // correlator id → "i-N"
-  std::unordered_map<std::string, std::string> recorded_in_; // observation → incident it was recorded in
+  std::unordered_map<std::string, std::string> service_id_;  // correlator id → "i-N", while it holds it
+  std::unordered_map<std::string, std::string> recorded_in_; // rebuild only: observation → incident recorded
   std::map<std::string, monitor::Incident> pending_;         // service id → revision not yet appended
   int64_t next_number_ = 1;
   std::optional<alert::Trigger> trigger_;
@@ -135,7 +146,10 @@ class IncidentEngine {
 
   // Shared with readers.
   mutable std::mutex mu_;
-  std::map<int64_t, Known> known_;  // incident number → latest
+  std::vector<Known> known_;                   // [incident number − 1]
+  std::vector<std::string> names_{""};         // zones, contingents, events
+  std::unordered_map<std::string, uint32_t> name_ix_{{"", 0}};
+  std::map<int64_t, nlohmann::json> cache_;    // incident number → latest revision, the newest ones
   // Wake-ups: apart from mu_, so that notify() on the ingest path never waits for a reader.
   std::mutex wake_mu_;
   std::condition_variable cv_;

@@ -97,7 +97,7 @@ std::string assemble_content(const ContentParts& parts, int64_t seq, int64_t rec
 Record make_record(const NewRecord& in, int64_t seq, int64_t received_ms, const std::string& prev_hash) {
   Record r;
   r.seq = seq;
-  r.id = "o-" + std::to_string(seq);
+  r.id = id_of_seq(seq);
   r.kind = in.kind;
   r.target_id = in.target_id;
   r.submitter = in.submitter;
@@ -172,7 +172,7 @@ nlohmann::json body_of_content(const std::string& content) {
 std::string ChainVerifier::problem(const Record& stored) const {
   const int64_t want_seq = result_.count + 1;
   if (stored.seq != want_seq) return "expected seq " + std::to_string(want_seq) + " (a gap or reordering)";
-  if (stored.id != "o-" + std::to_string(stored.seq)) return "id does not match its seq";
+  if (stored.id != id_of_seq(stored.seq)) return "id does not match its seq";
   if (stored.prev_hash != result_.head) return "prev_hash does not link to the previous record's hash";
   Record r = stored;
   try {
@@ -198,6 +198,18 @@ bool ChainVerifier::check(const Record& stored) {
   result_.count += 1;
   result_.head = stored.hash;
   return true;
+}
+
+std::string id_of_seq(int64_t seq) { return "o-" + std::to_string(seq); }
+
+int64_t seq_of_id(const std::string& id) {
+  if (id.size() < 3 || id.compare(0, 2, "o-") != 0) return 0;
+  int64_t seq = 0;
+  const char* end = id.data() + id.size();
+  const auto [p, ec] = std::from_chars(id.data() + 2, end, seq);
+  // "o-007" is not an id the writer makes: only the canonical spelling names a record.
+  if (ec != std::errc() || p != end || seq <= 0 || id[2] == '0') return 0;
+  return seq;
 }
 
 }  // namespace truceline::store

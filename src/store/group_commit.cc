@@ -35,7 +35,7 @@ AppendResult place(const AppendRequest& req, ChainHead& head, int64_t now_ms, st
   for (size_t i = 0; i < records.size(); ++i) {
     ChainRow row;
     row.seq = head.count + 1;
-    row.id = "o-" + std::to_string(row.seq);
+    row.id = id_of_seq(row.seq);
     row.in = &records[i];
     row.received_ms = now_ms;
     row.content = assemble_content(req.parts[i], row.seq, now_ms);

@@ -56,14 +56,4 @@ SqlText query_sql(const Query& q, Placeholders style) {
   return w.finish(std::string("SELECT ") + kRecordColumns + " FROM records", " ORDER BY seq" + limit);
 }
 
-int64_t seq_of_id(const std::string& id) {
-  if (id.size() < 3 || id.compare(0, 2, "o-") != 0) return 0;
-  int64_t seq = 0;
-  const char* end = id.data() + id.size();
-  const auto [p, ec] = std::from_chars(id.data() + 2, end, seq);
-  // "o-007" is not an id the writer makes: only the canonical spelling names a record.
-  if (ec != std::errc() || p != end || seq <= 0 || id[2] == '0') return 0;
-  return seq;
-}
-
 }  // namespace truceline::store

@@ -58,8 +58,6 @@ enum class Placeholders { kQuestion, kDollar };
 // no limit.
 SqlText query_sql(const Query& q, Placeholders style);
 
-// The seq of a record id ("o-<seq>"), or 0 when `id` is not one.
-int64_t seq_of_id(const std::string& id);
 
 
 }  // namespace truceline::store

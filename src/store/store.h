@@ -49,6 +49,10 @@ struct Record {
   std::string prev_hash, hash;  // lowercase hex SHA-256; the first record's prev_hash is 64 zeros
 };
 
+// Record ids: "o-<seq>". seq_of_id gives 0 for anything else.
+std::string id_of_seq(int64_t seq);
+int64_t seq_of_id(const std::string& id);
+
 // The canonical text of a record: JSON with sorted keys of seq, id, kind, target_id, submitter,
 // received_ms and body. hash = SHA-256(prev_hash + "\n" + content).
 std::string canonical_content(const Record& r);

@@ -48,7 +48,7 @@ TEST(JsonTextTest, IntegersAndStringsAsTheDumpWritesThem) {
     append_json_int(s, v);
     EXPECT_EQ(s, json(v).dump());
   }
-  for (const std::string v : {std::string("plain"), std::string(""), std::string("quote \" backslash \\"),
+  for (const std::string& v : {std::string("plain"), std::string(""), std::string("quote \" backslash \\"),
                               std::string("tab\tnl\n") + '\0' + "\x1f\x7f", std::string("Київ 😀")}) {
     std::string s;
     append_json_string(s, v);

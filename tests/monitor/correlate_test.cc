@@ -337,6 +337,33 @@ TEST(CorrelateBars, IncrementalMatchesOffline) {
   EXPECT_EQ(seen_ids.size(), sim.observations.size());
 }
 
+// A service forgets closed incidents as it goes: the grouping is the offline one all the same, and
+// what it holds at any time is the open span's incidents, not the day's.
+TEST(CorrelateBars, ForgettingClosedIncidentsKeepsTheGrouping) {
+  SimOptions opt;
+  opt.events = 800, opt.seed = 5;
+  const Simulation sim = simulate(testing::default_map(), opt);
+  Correlator c(testing::default_map(), locator());
+  std::vector<Incident> all;
+  size_t most_held = 0;
+  for (const auto& s : sim.observations) {
+    c.add(s);
+    for (auto& inc : c.forget_closed()) {
+      for (const auto& id : inc.observation_ids) EXPECT_FALSE(c.holds(id)) << id;
+      all.push_back(std::move(inc));
+    }
+    most_held = std::max(most_held, c.incidents().size());
+  }
+  const size_t forgotten = all.size();
+  for (auto& inc : c.incidents()) all.push_back(std::move(inc));
+  std::stable_sort(all.begin(), all.end(), [](const Incident& a, const Incident& b) { return a.first_ms < b.first_ms; });
+  const auto offline = run(sim.observations);
+  ASSERT_EQ(all.size(), offline.size());
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].observation_ids, offline[i].observation_ids);
+  EXPECT_GT(forgotten, offline.size() * 3 / 4);
+  EXPECT_LT(most_held, offline.size() / 10) << "held at most " << most_held << " of " << offline.size();
+}
+
 }  // namespace
 }  // namespace truceline::monitor
 

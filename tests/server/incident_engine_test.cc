@@ -31,7 +31,7 @@ store::NewRecord observation_record(const json& obj, const index::Locator& locat
 // An explosion seen at a given position by observer `who`, `minute` minutes after 06:00.
 json seen(double lat, double lon, const std::string& who, int minute = 30) {
   char t[32];
-  std::snprintf(t, sizeof t, "2025-04-12T06:%02d:00Z", minute);
+  std::snprintf(t, sizeof t, "2025-04-12T%02d:%02d:00Z", 6 + minute / 60, minute % 60);
   return json{{"time", t}, {"observer_id", who}, {"observer_kind", "patrol"}, {"mode", "saw"},
               {"event", "explosion"}, {"explosion_type", "impact"}, {"lat", lat}, {"lon", lon}};
 }
@@ -54,9 +54,9 @@ class IncidentEngineTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  void start() {
+  void start(const IncidentEngineOptions& opt = {}) {
     engine_.reset();
-    engine_ = std::make_unique<IncidentEngine>(testing::default_map(), *locator_, *store_);
+    engine_ = std::make_unique<IncidentEngine>(testing::default_map(), *locator_, *store_, opt);
     engine_->start();
   }
   std::vector<std::string> append(const std::vector<json>& obs) {
@@ -208,6 +208,49 @@ TEST_F(IncidentEngineTest, RestartContinuesNumberingWithoutDuplicates) {
   start();
   engine_->sync();
   EXPECT_EQ(all().size(), 4u);
+  EXPECT_TRUE(store_->verify().ok);
+}
+
+// Closed incidents leave the engine's memory: it answers for them from the store, the same JSON
+// as recorded, and a late retraction or correction of one of their reports leaves them as recorded
+// (docs/incidents.md, Late corrections) rather than open a second incident for the report.
+TEST_F(IncidentEngineTest, ClosedIncidentsAreReadBackFromTheStore) {
+  IncidentEngineOptions opt;
+  opt.cached = 1;
+  start(opt);
+  const auto a = append({seen(47.80, 37.00, "P-1", 0), seen(47.60, 37.30, "P-2", 1)});
+  engine_->sync();
+  // An hour later: the first two incidents have closed and are forgotten at the next flush.
+  append({seen(47.20, 36.90, "P-3", 60)});
+  engine_->sync();
+  const auto recs = incident_records();
+  ASSERT_EQ(recs.size(), 3u);
+  const auto list = all();
+  ASSERT_EQ(list.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(list[i], recs[i].body);
+    EXPECT_EQ(engine_->get(recs[i].target_id).value(), recs[i].body);
+  }
+  EXPECT_EQ(engine_->revisions("i-1").size(), 1u);
+  IncidentFilter f;
+  f.zone = recs[0].body["zone"];
+  f.limit = 1;
+  int64_t next = 0;
+  const auto page = engine_->list(f, &next);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0]["id"], "i-1");
+
+  store::NewRecord retraction;
+  retraction.kind = "retraction";
+  retraction.target_id = a[0];
+  retraction.submitter = "patrol";
+  retraction.body = json{{"reason", "late"}};
+  store_->append({retraction}, "", "");
+  engine_->notify();
+  engine_->sync();
+  EXPECT_EQ(incident_records().size(), 3u);
+  EXPECT_EQ(engine_->get("i-1").value()["n_observations"], 1);
+  EXPECT_FALSE(engine_->get("i-4"));
   EXPECT_TRUE(store_->verify().ok);
 }
 
