@@ -5,10 +5,15 @@
 # acknowledged observation back), stops the server with SIGTERM and runs `truceline verify`.
 # Prints the figures and, unless --no-docs, appends a dated section to docs/benchmarks.md.
 #
-#   bash bench/soak.sh [--duration S] [--rate R] [--backends LIST] [--no-docs]
+#   bash bench/soak.sh [--duration S] [--warmup S] [--rate R] [--backends LIST] [--no-docs]
 #
-#   --duration S     seconds of traffic per backend (DEFAULT: 600)
-#   --rate R         single, batch and query requests per second together (DEFAULT: 150)
+#   --duration S     seconds of traffic per backend after the warm-up (DEFAULT: 600)
+#   --warmup S       seconds of traffic before memory is measured (DEFAULT: 1320). The server's
+#                    memory grows until its SQLite page caches are full and until the incident
+#                    engine's first incidents close and are forgotten: an incident stays open 21 min
+#                    of event time (docs/incidents.md, Memory), so the working set is reached after
+#                    that; memory is then compared over the next --duration seconds.
+#   --rate R         single, batch and query requests per second together (DEFAULT: 30)
 #   --backends LIST  sqlite,postgresql (DEFAULT: both)
 #   --no-docs        print only; leave docs/benchmarks.md alone
 # Environment: BUILD (DEFAULT: build-soak), SKIP_BUILD=1 (use the binaries already in $BUILD).
@@ -22,21 +27,23 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 COMMAND="bash bench/soak.sh${*:+ $*}"
 DURATION=600
-RATE=150
+WARMUP=1320
+RATE=30
 BACKENDS=sqlite,postgresql
 DOCS=1
 while (($#)); do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --backends) BACKENDS=$2; shift 2 ;;
     --no-docs) DOCS=0; shift ;;
-    *) echo "usage: bash bench/soak.sh [--duration S] [--rate R] [--backends LIST] [--no-docs]" >&2; exit 2 ;;
+    *) echo "usage: bash bench/soak.sh [--duration S] [--warmup S] [--rate R] [--backends LIST] [--no-docs]" >&2; exit 2 ;;
   esac
 done
 BUILD=${BUILD:-build-soak}
 PLAN=plans/kellogg-2025-04.toml
-LOGDIR=$ROOT/$BUILD/soak
+LOGDIR=${LOGDIR:-$ROOT/$BUILD/soak}
 WORK=$(mktemp -d /tmp/truceline-soak.XXXXXX)
 PG_DIR=$(mktemp -u /tmp/tl-soak-pg.XXXXXX)
 SERVER_PID=
@@ -84,7 +91,7 @@ FAILED=0
 run_backend() {
   local be=$1 db
   echo
-  echo "=== $be: ${DURATION} s at ${RATE} requests/s, load $(cut -d' ' -f1-3 /proc/loadavg) ==="
+  echo "=== $be: ${WARMUP} s warm-up and ${DURATION} s at ${RATE} requests/s, load $(cut -d' ' -f1-3 /proc/loadavg) ==="
   if [[ $be == sqlite ]]; then db=$WORK/soak.db; else db=$(bash scripts/pg-local.sh start "$PG_DIR" | tail -1); fi
   : >"$WORK/$be.observers"
   for i in 1 2 3 4 5 6; do make_token "$db" observer "soak-$i" >>"$WORK/$be.observers"; done
@@ -93,7 +100,7 @@ run_backend() {
   start_server "$db"
   local rc=0
   "$SOAK" --url "$URL" --observers "$WORK/$be.observers" --analyst "$analyst" --server-pid "$SERVER_PID" \
-    --duration "$DURATION" --rate "$RATE" --warmup "$((DURATION < 600 ? DURATION / 5 : 60))" \
+    --duration "$((WARMUP + DURATION))" --rate "$RATE" --warmup "$WARMUP" \
     | tee "$WORK/$be.out" | grep -v '^RESULT ' || rc=$?
   kill -TERM "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null || true
@@ -117,7 +124,7 @@ for be in "${BES[@]}"; do run_backend "$be"; done
 if ((DOCS)); then
   {
     echo
-    echo "## Soak: $(date -u +%Y-%m-%d) — ${DURATION} s of mixed traffic per backend"
+    echo "## Soak: $(date -u +'%Y-%m-%d %H:%M') UTC — ${WARMUP} s warm-up, then ${DURATION} s measured, per backend"
     echo
     echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))," \
       "shared with other work (load $(cut -d' ' -f1-3 /proc/loadavg) at the end). Server:" \
