@@ -139,8 +139,11 @@ class Engine {
     int64_t cell = 0;
     std::vector<std::unique_ptr<Sighting>> own;  // Correlator: copies of what add() was given
   };
-  // Incident i is incs[i - base]: forget_closed() drops incidents from the front.
-  std::deque<Open> incs;
+  // Incident i is *incs[i - base]. forget_closed() frees each closed incident and drops the freed
+  // ones from the front, so that one incident kept open for long (repeats of a report every few
+  // minutes) holds back only a pointer for each incident opened after it.
+  std::deque<std::unique_ptr<Open>> incs;
+  std::vector<int> closed;  // closed since the last forget_closed()
   int base = 0;
   int last = -1;  // the incident the last add() joined or opened
   std::unordered_map<int64_t, std::vector<int>> grid;
@@ -151,8 +154,8 @@ class Engine {
 
   Engine(const plan::ZoneMap& m, const index::Locator& l, const CorrelateOptions& o) : map(m), locator(l), opt(o) {}
 
-  Open& at(int i) { return incs[i - base]; }
-  const Open& at(int i) const { return incs[i - base]; }
+  Open& at(int i) { return *incs[i - base]; }
+  const Open& at(int i) const { return *incs[i - base]; }
   int end() const { return base + static_cast<int>(incs.size()); }
   Incident& add(const Sighting* s);
   Incident* remove(const std::string& observation_id);
@@ -248,6 +251,7 @@ void Engine::sweep() {
     if (now > until) {
       index_out(i);
       o.open = false;
+      closed.push_back(i);
     } else {
       still.push_back(i);
     }
@@ -273,8 +277,8 @@ Incident& Engine::add(const Sighting* s) {
   }
   if (best < 0) {
     best = end();
-    incs.emplace_back();
-    Open& o = incs.back();
+    incs.push_back(std::make_unique<Open>());
+    Open& o = *incs.back();
     o.inc.id = "I" + std::to_string(best + 1);
     o.inc.event = s->event;
     o.inc.first_ms = o.inc.last_ms = o.first_nd = o.last_nd = o.last_report = s->time_ms;
@@ -340,17 +344,17 @@ Incident* Engine::remove(const std::string& observation_id) {
   return &o.inc;
 }
 
-// Closed incidents leave memory oldest first: an incident still open holds back the closed ones
-// opened after it until it closes too (at most the open span of one incident).
 std::vector<Incident> Engine::forget_closed() {
   std::vector<Incident> gone;
-  while (!incs.empty() && !incs.front().open) {
-    Open& o = incs.front();
-    for (const Sighting* m : o.members) where.erase(m->id);
-    gone.push_back(std::move(o.inc));
-    incs.pop_front();
-    ++base;
+  std::sort(closed.begin(), closed.end());
+  for (int i : closed) {
+    std::unique_ptr<Open>& o = incs[i - base];
+    for (const Sighting* m : o->members) where.erase(m->id);
+    gone.push_back(std::move(o->inc));
+    o.reset();
   }
+  closed.clear();
+  while (!incs.empty() && !incs.front()) incs.pop_front(), ++base;
   return gone;
 }
 
@@ -377,7 +381,8 @@ bool Correlator::holds(const std::string& observation_id) const { return state_-
 std::vector<Incident> Correlator::incidents() const {
   std::vector<Incident> out;
   out.reserve(state_->incs.size());
-  for (const auto& o : state_->incs) out.push_back(o.inc);  // forgotten ones are gone
+  for (const auto& o : state_->incs)
+    if (o) out.push_back(o->inc);  // forgotten ones are gone
   std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) { return a.first_ms < b.first_ms; });
   return out;
 }
@@ -396,8 +401,8 @@ std::vector<Incident> correlate_all(const std::vector<Sighting>& obs, const plan
   std::vector<Incident> out;
   out.reserve(st.incs.size());
   for (auto& o : st.incs) {
-    st.attribute_now(o);
-    out.push_back(std::move(o.inc));
+    st.attribute_now(*o);
+    out.push_back(std::move(o->inc));
   }
   std::stable_sort(out.begin(), out.end(), [](const Incident& a, const Incident& b) { return a.first_ms < b.first_ms; });
   return out;

@@ -364,6 +364,39 @@ TEST(CorrelateBars, ForgettingClosedIncidentsKeepsTheGrouping) {
   EXPECT_LT(most_held, offline.size() / 10) << "held at most " << most_held << " of " << offline.size();
 }
 
+// A camera that repeats its report 14 min later keeps its incident open until 32 min; the
+// incidents opened after it leave memory as soon as they close, not after it.
+TEST(Correlate, ClosedIncidentsLeaveBeforeAnOlderOneStillOpen) {
+  Correlator c(testing::default_map(), locator());
+  Sighting cam;
+  cam.observer_id = "cam-1", cam.event = "explosion", cam.mode = "recorded", cam.position = kEvent;
+  size_t forgotten = 0;
+  for (int minute = 0; minute <= 30; ++minute) {
+    if (minute == 0 || minute == 14) {
+      cam.id = "cam-" + std::to_string(minute), cam.time_ms = kT0 + minute * 60'000LL;
+      c.add(cam);
+    }
+    // Elsewhere, one patrol a minute sees a shot of its own, 0.05° further east each time.
+    Sighting shot;
+    shot.id = "shot-" + std::to_string(minute), shot.observer_id = "p" + std::to_string(minute);
+    shot.event = "shot", shot.mode = "saw", shot.time_ms = kT0 + minute * 60'000LL + 30'000;
+    shot.position = geo::LonLat{30.0 + 0.05 * minute, 50.0};
+    c.add(shot);
+    forgotten += c.forget_closed().size();
+  }
+  // Shots close 21 min after they were seen: those of minutes 0–8 are gone by minute 30.
+  EXPECT_TRUE(c.holds("cam-0"));
+  EXPECT_TRUE(c.holds("cam-14"));
+  EXPECT_FALSE(c.holds("shot-1"));
+  EXPECT_FALSE(c.holds("shot-5"));
+  EXPECT_TRUE(c.holds("shot-20"));
+  EXPECT_GE(forgotten, 7u);
+  const auto held = c.incidents();
+  EXPECT_EQ(held.size(), 31 - forgotten + 1);
+  ASSERT_EQ(held.front().event, "explosion");
+  EXPECT_EQ(held.front().observation_ids, (std::vector<std::string>{"cam-0", "cam-14"}));
+}
+
 }  // namespace
 }  // namespace truceline::monitor
 
