@@ -99,9 +99,10 @@ void IncidentEngine::sync() {
   cv_.wait(lock, [&] { return done_ >= ticket || stopping_; });
 }
 
-// Incident numbers beyond this are not ours (a record edited by hand): the summaries are a vector
-// indexed by number.
-constexpr int64_t kMaxIncidentNumber = int64_t{1} << 32;
+// Incidents are numbered one after another, and the summaries are a vector indexed by number: a
+// number this far beyond the last is not one the engine gave (a record edited by hand) and is
+// left out rather than allocated for.
+constexpr int64_t kMaxNumberGap = 1'000'000;
 
 uint32_t IncidentEngine::name(const std::string& s) {
   const auto [it, added] = name_ix_.emplace(s, static_cast<uint32_t>(names_.size()));
@@ -116,8 +117,12 @@ const IncidentEngine::Known* IncidentEngine::known(int64_t n) const {
 
 void IncidentEngine::remember(const json& inc, int64_t seq) {
   const int64_t n = incident_number(inc.value("id", ""));
-  if (n <= 0 || n > kMaxIncidentNumber) return;
   std::lock_guard lock(mu_);
+  if (n <= 0 || n > static_cast<int64_t>(known_.size()) + kMaxNumberGap) {
+    std::cerr << "truceline: incidents: record " << store::id_of_seq(seq) << " names incident '"
+              << inc.value("id", "") << "', not one this engine numbered; left out\n";
+    return;
+  }
   if (static_cast<int64_t>(known_.size()) < n) known_.resize(n);
   Known& k = known_[n - 1];
   k.seq = seq;
@@ -343,7 +348,11 @@ std::vector<nlohmann::json> IncidentEngine::list(const IncidentFilter& f, int64_
   if (next) *next = 0;
   // Matched under the lock from the summaries; what is not cached is read afterwards, so that a
   // slow store never holds up the engine.
-  std::vector<std::pair<int64_t, json>> found;
+  struct Hit {
+    int64_t n, seq;
+    json body;  // null: read the record at seq
+  };
+  std::vector<Hit> found;
   {
     std::lock_guard lock(mu_);
     const auto ix = [&](const std::string& s) -> std::optional<uint32_t> {
@@ -351,7 +360,7 @@ std::vector<nlohmann::json> IncidentEngine::list(const IncidentFilter& f, int64_
       return it == name_ix_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
     };
     const auto zone = ix(f.zone), responsible = ix(f.responsible), event = ix(f.event);
-    if (!zone || !responsible || !event) return {};
+    if (!zone || !responsible || !event) return {};  // a name no incident has
     for (int64_t n = std::max<int64_t>(f.after, 0) + 1; n <= static_cast<int64_t>(known_.size()); ++n) {
       const Known& k = known_[n - 1];
       if (k.seq == 0 || k.n_observations == 0) continue;
@@ -360,24 +369,23 @@ std::vector<nlohmann::json> IncidentEngine::list(const IncidentFilter& f, int64_
       if ((!f.zone.empty() && k.zone != *zone) || (!f.responsible.empty() && k.responsible != *responsible) ||
           (!f.event.empty() && k.event != *event))
         continue;
-      if (static_cast<int>(found.size()) == f.limit) {
-        if (next) *next = found.back().first;
+      if (static_cast<int>(found.size()) >= f.limit) {
+        if (next && !found.empty()) *next = found.back().n;
         break;
       }
-      json j = cached(n);
-      if (j.is_null()) j = k.seq;  // read below
-      found.emplace_back(n, std::move(j));
+      found.push_back({n, k.seq, cached(n)});
     }
   }
   std::vector<nlohmann::json> out;
   out.reserve(found.size());
-  for (auto& [n, j] : found) out.push_back(j.is_number() ? read_latest(j.get<int64_t>()) : std::move(j));
+  for (Hit& h : found) out.push_back(h.body.is_null() ? read_latest(h.seq) : std::move(h.body));
   return out;
 }
 
 nlohmann::json IncidentEngine::read_latest(int64_t seq) const {
   const auto rec = store_.get(store::id_of_seq(seq));
-  if (!rec || rec->kind != "incident") throw store::StoreError("incident record " + store::id_of_seq(seq) + " is missing from the chain; run truceline verify");
+  if (!rec || rec->kind != "incident")
+    throw store::StoreError("incident record " + store::id_of_seq(seq) + " is missing from the chain; run truceline verify");
   return rec->body;
 }
 

@@ -254,5 +254,24 @@ TEST_F(IncidentEngineTest, ClosedIncidentsAreReadBackFromTheStore) {
   EXPECT_TRUE(store_->verify().ok);
 }
 
+// An incident record numbered far beyond the others (not one the engine wrote) is left out, not
+// allocated for: the summaries are a vector indexed by number.
+TEST_F(IncidentEngineTest, AnIncidentNumberFarBeyondTheOthersIsLeftOut) {
+  store::NewRecord rogue;
+  rogue.kind = "incident";
+  rogue.target_id = "i-4000000000";
+  rogue.submitter = "truceline";
+  rogue.body = json{{"id", "i-4000000000"}, {"revision", 1}, {"n_observations", 1}, {"first_time", "2025-04-12T06:00:00Z"},
+                    {"last_time", "2025-04-12T06:00:00Z"}, {"zone", "dmz"}, {"event", "explosion"}};
+  store_->append({rogue}, "", "");
+  start();
+  append({seen(47.80, 37.00, "P-1")});
+  engine_->sync();
+  const auto list = all();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["id"], "i-1");
+  EXPECT_FALSE(engine_->get("i-4000000000"));
+}
+
 }  // namespace
 }  // namespace truceline::server
