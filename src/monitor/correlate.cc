@@ -140,8 +140,8 @@ class Engine {
     std::vector<std::unique_ptr<Sighting>> own;  // Correlator: copies of what add() was given
   };
   // Incident i is *incs[i - base]. forget_closed() frees each closed incident and drops the freed
-  // ones from the front, so that one incident kept open for long (repeats of a report every few
-  // minutes) holds back only a pointer for each incident opened after it.
+  // ones from the front, so that an incident open longer than those opened after it (a repeated
+  // report keeps it open up to 33 min) holds back only a pointer for each of them.
   std::deque<std::unique_ptr<Open>> incs;
   std::vector<int> closed;  // closed since the last forget_closed()
   int base = 0;
