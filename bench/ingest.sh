@@ -11,7 +11,7 @@
 #
 #   --duration S            seconds per case (DEFAULT: 20)
 #   --connections N         concurrent connections for single posts (DEFAULT: 64)
-#   --batch-connections N   concurrent connections for batches of 100 (DEFAULT: 16)
+#   --batch-connections N   concurrent connections for batches of 100 (DEFAULT: 12)
 #   --backends LIST         sqlite,postgresql (DEFAULT: both)
 #   --no-docs               print only; leave docs/benchmarks.md alone
 # Environment: BUILD (DEFAULT: build-ingest), SERVE_ARGS (extra `truceline serve` options),
@@ -26,7 +26,7 @@ cd "$ROOT"
 COMMAND="bash bench/ingest.sh${*:+ $*}"
 DURATION=20
 CONNS=64
-BATCH_CONNS=16
+BATCH_CONNS=12
 BATCH=100
 BACKENDS=sqlite,postgresql
 DOCS=1

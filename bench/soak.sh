@@ -133,13 +133,14 @@ if ((DOCS)); then
       "/v1/incidents/stream, 8 slow clients (4 trickling headers a byte every 2 s, 4 silent), a client abandoning a" \
       "POST mid-body twice a second."
     echo
-    echo "| backend | requests served | 5xx | p50 / p99 single post (ms) | p50 / p99 batch (ms) | p50 / p99 query (ms) | RSS after warm-up → peak (MB) | acknowledged / missing | verify |"
+    echo "| backend | requests served | 5xx | p50 / p99 single post (ms) | p50 / p99 batch (ms) | p50 / p99 query (ms) | RSS first → last minute after warm-up, peak (MB) | acknowledged / missing | verify |"
     echo "|---|---|---|---|---|---|---|---|---|"
     for be in "${BES[@]}"; do
-      printf '| %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %s → %s (%.1f %%) | %s / %s | %s |\n' "$be" \
+      printf '| %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %s → %s (%+.1f %%), peak %s (%+.1f %%) | %s / %s | %s |\n' "$be" \
         "${R[$be.served]:-?}" "${R[$be.server_errors]:-?}" "${R[$be.p50_ms_single]:-0}" "${R[$be.p99_ms_single]:-0}" \
         "${R[$be.p50_ms_batch]:-0}" "${R[$be.p99_ms_batch]:-0}" "${R[$be.p50_ms_query]:-0}" "${R[$be.p99_ms_query]:-0}" \
-        "${R[$be.rss_base_mb]:-?}" "${R[$be.rss_peak_mb]:-?}" "${R[$be.rss_growth_pct]:-0}" "${R[$be.acked]:-?}" \
+        "${R[$be.rss_base_mb]:-?}" "${R[$be.rss_last_mb]:-?}" "${R[$be.rss_growth_pct]:-0}" "${R[$be.rss_peak_mb]:-?}" \
+        "${R[$be.rss_peak_growth_pct]:-0}" "${R[$be.acked]:-?}" \
         "${R[$be.missing]:-?}" "${R[$be.verify]:-?}"
     done
     echo

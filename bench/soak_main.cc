@@ -22,7 +22,8 @@
 // Every 5 s the server's resident memory (VmRSS of /proc/PID/status) is sampled. After the run,
 // every acknowledged observation id is looked up by paging through GET /v1/observations.
 // Output: a summary, then `RESULT key value` lines for bench/soak.sh. Exit 1 when an acknowledged
-// observation is missing, a 5xx came back, or memory grew more than 10 % after the warm-up.
+// observation is missing, a 5xx came back, or memory grew more than 10 % after the warm-up (the
+// median of its last minute against the median of its first).
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
@@ -400,14 +401,23 @@ int main(int argc, char** argv) {
   for (auto& th : threads) th.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
 
-  // Memory: the largest sample after the warm-up against the first sample after it.
-  long base = -1, peak = 0;
+  // Memory after the warm-up: its first minute against its last (medians of their 5-s samples,
+  // so that one sample taken just after the allocator returned pages does not set the base), and
+  // the largest sample against the same base.
+  std::vector<long> after;
   for (const auto& [s, kb] : rss)
-    if (s >= std::min(a.warmup_s, elapsed / 2)) {
-      if (base < 0) base = kb;
-      peak = std::max(peak, kb);
-    }
-  const double growth = base > 0 ? 100.0 * (peak - base) / base : 0;
+    if (s >= std::min(a.warmup_s, elapsed / 2)) after.push_back(kb);
+  const auto median_of = [](std::vector<long> v) {
+    if (v.empty()) return 0L;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  const size_t minute = std::min<size_t>(12, after.size());
+  const long base = median_of({after.begin(), after.begin() + minute});
+  const long last = median_of({after.end() - minute, after.end()});
+  const long peak = after.empty() ? 0 : *std::max_element(after.begin(), after.end());
+  const double growth = base > 0 ? 100.0 * (last - base) / base : 0;
+  const double peak_growth = base > 0 ? 100.0 * (peak - base) / base : 0;
 
   long stored = 0, missing = -1;
   try {
@@ -422,12 +432,14 @@ int main(int argc, char** argv) {
     std::cout << "  latency " << k << ": p50 " << percentile(v, 0.5) << " ms, p99 " << percentile(v, 0.99) << " ms (" << v.size() << ")\n";
   std::cout << "  server RSS (MB) every 5 s:";
   for (const auto& [s, kb] : rss) std::cout << " " << kb / 1024;
-  std::cout << "\n  RSS after warm-up: " << base / 1024 << " MB, peak " << peak / 1024 << " MB (" << growth << " %)\n";
+  std::cout << "\n  RSS after warm-up (median of its first minute): " << base / 1024 << " MB; median of the last minute "
+            << last / 1024 << " MB (" << growth << " %); peak " << peak / 1024 << " MB (" << peak_growth << " %)\n";
   std::cout << "  acknowledged observations: " << t.acked.size() << ", missing: " << missing << ", stored: " << stored << "\n";
 
   std::cout << "RESULT seconds " << elapsed << "\nRESULT served " << t.served << "\nRESULT server_errors " << t.server_errors
             << "\nRESULT acked " << t.acked.size() << "\nRESULT missing " << missing << "\nRESULT rss_base_mb " << base / 1024
-            << "\nRESULT rss_peak_mb " << peak / 1024 << "\nRESULT rss_growth_pct " << growth << "\n";
+            << "\nRESULT rss_last_mb " << last / 1024 << "\nRESULT rss_peak_mb " << peak / 1024 << "\nRESULT rss_growth_pct "
+            << growth << "\nRESULT rss_peak_growth_pct " << peak_growth << "\n";
   for (auto& [k, v] : t.latency_ms)
     std::cout << "RESULT p50_ms_" << k << " " << percentile(v, 0.5) << "\nRESULT p99_ms_" << k << " " << percentile(v, 0.99) << "\n";
   for (const auto& [k, n] : t.outcomes) std::cout << "RESULT outcome " << k << ": " << n << "\n";
