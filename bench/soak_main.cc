@@ -404,9 +404,11 @@ int main(int argc, char** argv) {
   // Memory after the warm-up: its first minute against its last (medians of their 5-s samples,
   // so that one sample taken just after the allocator returned pages does not set the base), and
   // the largest sample against the same base.
+  // A run shorter than its warm-up measures its second half.
+  const double from = a.warmup_s < elapsed ? a.warmup_s : elapsed / 2;
   std::vector<long> after;
   for (const auto& [s, kb] : rss)
-    if (s >= std::min(a.warmup_s, elapsed / 2)) after.push_back(kb);
+    if (s >= from) after.push_back(kb);
   const auto median_of = [](std::vector<long> v) {
     if (v.empty()) return 0L;
     std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
