@@ -66,6 +66,17 @@ class IncidentEngineTest : public ::testing::Test {
     if (engine_) engine_->notify();
     return ids;
   }
+  // Appends a retraction of `observation_id` and waits until the engine has taken it.
+  void retract(const std::string& observation_id, const std::string& reason) {
+    store::NewRecord r;
+    r.kind = "retraction";
+    r.target_id = observation_id;
+    r.submitter = "patrol";
+    r.body = json{{"reason", reason}};
+    store_->append({r}, "", "");
+    engine_->notify();
+    engine_->sync();
+  }
   std::vector<store::Record> incident_records() {
     store::Query q;
     q.kind = "incident";
@@ -145,14 +156,7 @@ TEST_F(IncidentEngineTest, RetractionAndCorrectionReviseTheIncident) {
   engine_->sync();
   ASSERT_EQ(all().at(0)["n_observations"], 2);
 
-  store::NewRecord retract;
-  retract.kind = "retraction";
-  retract.target_id = ids[1];
-  retract.submitter = "patrol";
-  retract.body = json{{"reason", "duplicate"}};
-  store_->append({retract}, "", "");
-  engine_->notify();
-  engine_->sync();
+  retract(ids[1], "duplicate");
   auto inc = engine_->get("i-1");
   ASSERT_TRUE(inc);
   EXPECT_EQ((*inc)["observation_ids"], json({ids[0]}));
@@ -240,14 +244,7 @@ TEST_F(IncidentEngineTest, ClosedIncidentsAreReadBackFromTheStore) {
   ASSERT_EQ(page.size(), 1u);
   EXPECT_EQ(page[0]["id"], "i-1");
 
-  store::NewRecord retraction;
-  retraction.kind = "retraction";
-  retraction.target_id = a[0];
-  retraction.submitter = "patrol";
-  retraction.body = json{{"reason", "late"}};
-  store_->append({retraction}, "", "");
-  engine_->notify();
-  engine_->sync();
+  retract(a[0], "late");
   EXPECT_EQ(incident_records().size(), 3u);
   EXPECT_EQ(engine_->get("i-1").value()["n_observations"], 1);
   EXPECT_FALSE(engine_->get("i-4"));
