@@ -1,6 +1,6 @@
 #include "alert/config.h"
 
-#include <toml++/toml.h>
+#include "io/toml.h"
 
 #include <filesystem>
 

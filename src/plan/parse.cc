@@ -1,7 +1,6 @@
-#include <toml++/toml.h>
+#include "io/toml.h"
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -337,51 +336,7 @@ const Party* Plan::party(const std::string& id) const {
   return nullptr;
 }
 
-namespace {
-
-// TOML allows characters beyond ASCII only inside strings and comments. toml++ 3.3 (Debian 12)
-// reaches __builtin_unreachable — undefined behaviour — when it tests some of them for
-// whitespace between tokens (fuzzing found U+FEFD after a key), so they are refused here first,
-// with the line, before toml++ sees them.
-void refuse_bare_non_ascii(const std::string& text, const std::string& path) {
-  enum { kBare, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } st = kBare;
-  int line = 1;
-  const auto at = [&](size_t i, const char* s) { return text.compare(i, std::strlen(s), s) == 0; };
-  // A byte-order mark may open the file; toml++ skips it.
-  for (size_t i = at(0, "\xEF\xBB\xBF") ? 3 : 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      if (st == kComment || st == kBasic || st == kLiteral) st = kBare;  // a one-line string's newline is toml++'s error
-      continue;
-    }
-    switch (st) {
-      case kBare:
-        if (static_cast<unsigned char>(c) >= 0x80)
-          throw InputError(path + ":" + std::to_string(line), "a character beyond ASCII outside a string or comment",
-                           "TOML keys and values other than strings are ASCII: quote the text or remove the character");
-        if (c == '#') st = kComment;
-        else if (at(i, "\"\"\"")) st = kMultiBasic, i += 2;
-        else if (at(i, "'''")) st = kMultiLiteral, i += 2;
-        else if (c == '"') st = kBasic;
-        else if (c == '\'') st = kLiteral;
-        break;
-      case kComment: break;
-      case kBasic: if (c == '\\') ++i; else if (c == '"') st = kBare; break;
-      case kLiteral: if (c == '\'') st = kBare; break;
-      case kMultiBasic:
-        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
-        else if (at(i, "\"\"\"")) st = kBare, i += 2;
-        break;
-      case kMultiLiteral: if (at(i, "'''")) st = kBare, i += 2; break;
-    }
-  }
-}
-
-}  // namespace
-
 Plan parse_plan_text(const std::string& text, const std::string& path) {
-  refuse_bare_non_ascii(text, path);
   toml::table root;
   try {
     root = toml::parse(text, path);

@@ -53,7 +53,7 @@ int64_t incident_number(const std::string& id) {
 
 IncidentEngine::IncidentEngine(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store,
                                const IncidentEngineOptions& opt)
-    : map_(map), locator_(locator), store_(store), opt_(opt), correlator_(map, locator, opt.correlate),
+    : map_(map), store_(store), opt_(opt), correlator_(map, locator, opt.correlate),
       incident_hub_(opt.sse), alert_hub_(opt.sse) {}
 
 IncidentEngine::~IncidentEngine() { stop(); }

@@ -127,7 +127,6 @@ class IncidentEngine {
   nlohmann::json read_latest(int64_t seq) const;  // from the store
 
   const plan::ZoneMap& map_;
-  const index::Locator& locator_;
   store::Store& store_;
   IncidentEngineOptions opt_;
   monitor::Correlator correlator_;
