@@ -149,6 +149,7 @@ class Engine {
   std::unordered_map<int64_t, std::vector<int>> grid;
   std::vector<int> wide, open_list;
   int64_t now = INT64_MIN, next_sweep = INT64_MIN;
+  size_t since_sweep = 0, sweep_after = 256;  // reports added since the last sweep; when to sweep again
   // Correlator only (correlate_all never removes): which incident holds each report.
   std::unordered_map<std::string, int> where;
 
@@ -204,6 +205,10 @@ void Engine::relocate(int i) {
 double Engine::fit(const Open& o, const Sighting& s, const Fix& f, const Cov& c) const {
   constexpr double kNo = INFINITY;
   if (o.inc.event != s.event || !o.inc.fix.ok) return kNo;
+  // Out of reach in time even as a repeat: most candidates end here, before the loops below.
+  if (s.time_ms > std::max(o.first_nd + opt.window_ms, o.inc.last_ms + kRepeatWindowMs) ||
+      s.time_ms < std::min(o.last_nd - opt.window_ms, o.inc.first_ms - kRepeatWindowMs))
+    return kNo;
   // An impact, an outgoing round and an airburst are different places of one shot (firing point,
   // target, the air above it), so two reports naming different types are of different explosions;
   // "undetermined" goes with any.
@@ -261,7 +266,14 @@ void Engine::sweep() {
 
 Incident& Engine::add(const Sighting* s) {
   if (s->time_ms > now) now = s->time_ms;
-  if (now >= next_sweep) sweep(), next_sweep = now + 60'000;
+  // Every minute of event time, and also after as many reports as were left open by the last
+  // sweep: reports that arrive late (a backlog, a day re-sent) do not move the newest time, and
+  // without the second rule the incidents they open would never close and every later report
+  // would be tried against them. Either way a sweep costs at most one look per report added.
+  if (now >= next_sweep || ++since_sweep >= sweep_after) {
+    sweep();
+    next_sweep = now + 60'000, since_sweep = 0, sweep_after = std::max<size_t>(256, open_list.size());
+  }
 
   const Fix f = locate({s});
   const Cov c = covariance(f.err);

@@ -245,8 +245,11 @@ void Api::post_observations(const httplib::Request& req, httplib::Response& res)
     records.push_back(observation_record(body, "", "observation", who));
   }
   const std::string key = req.get_header_value("Idempotency-Key");
-  const store::AppendResult r = store_.append(records, key, store::sha256_hex(who.name + "\n" + req.body));
-  if (incidents_) incidents_->notify();
+  store::AppendResult r;
+  {
+    const IngestScope ingesting(incidents_);
+    r = store_.append(records, key, store::sha256_hex(who.name + "\n" + req.body));
+  }
   json out{{"ids", r.ids}};
   if (!batch) out["id"] = r.ids.at(0);
   if (r.replayed) res.set_header("Idempotent-Replayed", "true");
@@ -327,8 +330,11 @@ void Api::post_correction(const httplib::Request& req, httplib::Response& res) {
   }
   r.target_id = id;
   r.body["reason"] = body["reason"];
-  const auto out = store_.append({r}, req.get_header_value("Idempotency-Key"), store::sha256_hex(who.name + "\n" + id + "\n" + req.body));
-  if (incidents_) incidents_->notify();
+  store::AppendResult out;
+  {
+    const IngestScope ingesting(incidents_);
+    out = store_.append({r}, req.get_header_value("Idempotency-Key"), store::sha256_hex(who.name + "\n" + id + "\n" + req.body));
+  }
   send_json(res, 201, json{{"id", out.ids.at(0)}, {"target_id", id}});
 }
 
@@ -344,7 +350,9 @@ void Api::get_head(const httplib::Request& req, httplib::Response& res) {
 }
 
 void Api::get_health(const httplib::Request&, httplib::Response& res) {
-  send_json(res, 200, json{{"status", "ok"}, {"plan", map_.plan.name}});
+  json out{{"status", "ok"}, {"plan", map_.plan.name}};
+  if (incidents_) out["incidents_read_through"] = incidents_->read_through();
+  send_json(res, 200, out);
 }
 
 }  // namespace truceline::server

@@ -24,11 +24,13 @@ int64_t now_ms() {
 
 int64_t time_of(const json& inc, const char* key) { return monitor::parse_time_ms(inc.value(key, "")).value_or(0); }
 
-// Every record of `kind` after `after_seq` up to `last_seq`, in chain order, a page at a time.
+// Every record of `kind` after `after_seq` up to `last_seq`, in chain order, a page at a time;
+// before_page() is called before each query.
 template <class Fn>
-void each_record(store::Store& store, store::Query q, int page, int64_t last_seq, Fn fn) {
+void each_record(store::Store& store, store::Query q, int page, int64_t last_seq, Fn fn, const std::function<void()>& before_page = {}) {
   q.limit = page;
   for (;;) {
+    if (before_page) before_page();
     const std::vector<store::Record> recs = store.query(q);
     for (const auto& r : recs) {
       if (r.seq > last_seq) return;
@@ -89,6 +91,26 @@ void IncidentEngine::notify() {
     wake_ = true;
   }
   cv_.notify_one();
+}
+
+void IncidentEngine::ingest_begin() {
+  std::lock_guard lock(wake_mu_);
+  ++ingesting_;
+}
+
+void IncidentEngine::ingest_end() {
+  {
+    std::lock_guard lock(wake_mu_);
+    --ingesting_;
+    wake_ = true;
+  }
+  cv_.notify_all();  // the loop's wait and defer() wait on the same variable
+}
+
+void IncidentEngine::defer() {
+  std::unique_lock lock(wake_mu_);
+  cv_.wait_for(lock, std::chrono::milliseconds(opt_.defer_ms),
+               [this] { return ingesting_ == 0 || stopping_ || wanted_ > done_; });
 }
 
 void IncidentEngine::sync() {
@@ -314,6 +336,14 @@ void IncidentEngine::run() {
           incident_hub_.publish("incident", r.body, r.body.value("responsible", ""));
         }
         cursor_ = r.seq;
+      }, [&] {
+        // A long catch-up still makes its revisions durable every flush interval.
+        if (Clock::now() - last_flush >= std::chrono::milliseconds(opt_.flush_ms)) {
+          last_flush = Clock::now();
+          flush();
+          if (leading_) forget_closed();
+        }
+        defer();
       });
       const bool synced = ticket > done_;  // done_ is written by this thread only
       if (stopping || synced || Clock::now() - last_flush >= std::chrono::milliseconds(opt_.flush_ms)) {

@@ -13,6 +13,7 @@
 // On start it rebuilds its state from the chain: the latest revision of every incident, the next
 // incident number, and a correlator replayed over the observations of the last correlation span,
 // matched to the incidents already recorded, so that nothing already correlated is recorded twice.
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -45,6 +46,11 @@ struct IncidentEngineOptions {
   int poll_ms = 1000;
   // Records read from the store per query. DEFAULT: 1,000.
   int page = 1000;
+  // While the API is writing submissions the engine waits, up to this long, before each page it
+  // reads: its appends would share the one writer and the disk with them, so during a burst
+  // ingest comes first and the engine catches up after; under ingest that never pauses it still
+  // takes a page this often. DEFAULT: 2 s.
+  int defer_ms = 2000;
   // On start, observations whose event time lies within this of the latest incident's are
   // replayed. DEFAULT: 40 min, more than an incident can stay open (window + repeat window +
   // window, 21 min with the default window) with room for late reports.
@@ -85,9 +91,15 @@ class IncidentEngine {
   void stop();
   // Something was appended: look at the chain now. Cheap; never blocks on the engine's work.
   void notify();
+  // The API brackets each append of submissions with these (IngestScope); the engine defers
+  // while one is under way (defer_ms). ingest_end() also notifies.
+  void ingest_begin();
+  void ingest_end();
   // Blocks until every record appended before the call is correlated and its revisions are
   // durable and published (tests; an orderly shutdown).
   void sync();
+  // The chain record the engine has read through (health: how far behind ingest it is).
+  int64_t read_through() const { return cursor_.load(); }
 
   // The latest revision of each incident matching `f`, in incident order; `next` is set when
   // more remain. Incidents left with no observation (all retracted) are left out.
@@ -120,6 +132,7 @@ class IncidentEngine {
   void publish(const nlohmann::json& incident, std::vector<alert::Alert>& alerts);
   void remember(const nlohmann::json& incident, int64_t seq);
   void forget_closed();
+  void defer();  // waits while submissions are being appended (defer_ms at most)
   // Under mu_.
   const Known* known(int64_t n) const;
   uint32_t name(const std::string& s);
@@ -132,7 +145,7 @@ class IncidentEngine {
   monitor::Correlator correlator_;
 
   // Engine thread only.
-  int64_t cursor_ = 0;                                       // last seq looked at
+  std::atomic<int64_t> cursor_ = 0;                          // last seq looked at
   std::unordered_map<std::string, std::string> service_id_;  // correlator id → "i-N", while it holds it
   std::unordered_map<std::string, std::string> recorded_in_; // rebuild only: observation → incident recorded
   std::map<std::string, monitor::Incident> pending_;         // service id → revision not yet appended
@@ -154,9 +167,26 @@ class IncidentEngine {
   std::condition_variable cv_;
   bool wake_ = false, stopping_ = false;
   int64_t wanted_ = 0, done_ = 0;  // sync(): tickets asked and served
+  int ingesting_ = 0;              // appends of submissions under way
   std::thread thread_;
 
   SseHub incident_hub_, alert_hub_;
+};
+
+// Marks an append of submissions for the engine (none: nothing to mark).
+class IngestScope {
+ public:
+  explicit IngestScope(IncidentEngine* e) : e_(e) {
+    if (e_) e_->ingest_begin();
+  }
+  ~IngestScope() {
+    if (e_) e_->ingest_end();
+  }
+  IngestScope(const IngestScope&) = delete;
+  IngestScope& operator=(const IngestScope&) = delete;
+
+ private:
+  IncidentEngine* e_;
 };
 
 // "i-17" → 17; 0 when malformed.

@@ -397,6 +397,30 @@ TEST(Correlate, ClosedIncidentsLeaveBeforeAnOlderOneStillOpen) {
   EXPECT_EQ(held.front().observation_ids, (std::vector<std::string>{"cam-0", "cam-14"}));
 }
 
+// A day's log re-sent after a newer report: the newest event time stands still, yet the
+// incidents the old reports open are closed (and can be forgotten) as more reports arrive, so a
+// backlog is not tried report by report against everything it opened before.
+TEST(Correlate, ABacklogBehindTheNewestReportStillCloses) {
+  Correlator c(testing::default_map(), locator());
+  Sighting now;
+  now.id = "now", now.observer_id = "p-now", now.event = "shot", now.mode = "saw", now.time_ms = kT0 + 24 * 3'600'000LL;
+  now.position = geo::LonLat{36.0, 48.0};
+  c.add(now);
+  size_t forgotten = 0;
+  for (int i = 0; i < 2000; ++i) {
+    Sighting old;
+    old.id = "old-" + std::to_string(i), old.observer_id = "p" + std::to_string(i);
+    old.event = "shot", old.mode = "saw", old.time_ms = kT0 + i * 30'000LL;  // the day before, in order
+    old.position = geo::LonLat{24.0 + 0.05 * (i % 300), 46.0 + 0.05 * (i / 300)};  // 3.5 km apart: one each
+    c.add(old);
+    forgotten += c.forget_closed().size();
+  }
+  EXPECT_FALSE(c.holds("old-0"));
+  EXPECT_GE(forgotten, 1500u);
+  EXPECT_EQ(c.incidents().size(), 2001 - forgotten);
+  EXPECT_TRUE(c.holds("now"));
+}
+
 }  // namespace
 }  // namespace truceline::monitor
 

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "index/locator.h"
 #include "monitor/observation.h"
@@ -253,6 +255,34 @@ TEST_F(IncidentEngineTest, ClosedIncidentsAreReadBackFromTheStore) {
 
 // An incident record numbered far beyond the others (not one the engine wrote) is left out, not
 // allocated for: the summaries are a vector indexed by number.
+// Ingest first: while the API is writing submissions the engine waits (defer_ms), reads on
+// as soon as the writing stops, and under writing that never stops still reads a page each
+// defer_ms.
+TEST_F(IncidentEngineTest, WhileSubmissionsAreWrittenTheEngineWaits) {
+  IncidentEngineOptions opt;
+  opt.defer_ms = 60'000;
+  start(opt);
+  {
+    const IngestScope writing(engine_.get());
+    append({seen(47.80, 37.00, "P-1")});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(engine_->read_through(), 0);
+    EXPECT_TRUE(all().empty());
+  }
+  engine_->sync();
+  EXPECT_GE(engine_->read_through(), 1);  // the observation
+  EXPECT_EQ(all().size(), 1u);
+
+  opt.defer_ms = 100;
+  start(opt);
+  const IngestScope writing(engine_.get());
+  append({seen(47.60, 37.30, "P-3")});  // seq 3: after the observation and i-1
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (engine_->read_through() < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_GE(engine_->read_through(), 3);
+}
+
 TEST_F(IncidentEngineTest, AnIncidentNumberFarBeyondTheOthersIsLeftOut) {
   store::NewRecord rogue;
   rogue.kind = "incident";

@@ -163,6 +163,16 @@ TEST_F(IncidentRoutesTest, StreamDeliversTheIncidentOfAPostedObservation) {
   analyst.stop();
 }
 
+TEST_F(IncidentRoutesTest, HealthSaysHowFarTheEngineHasRead) {
+  post(seen(49.84, 24.03, "P-1"));
+  engine_->sync();
+  const json h = json::parse(get("/v1/health", "analyst")->body);
+  EXPECT_EQ(h["status"], "ok");
+  // Through the observation (seq 1); the engine's own revision of i-1 (seq 2) it reads next time.
+  EXPECT_EQ(h["incidents_read_through"], 1);
+  EXPECT_EQ(store_->head().count, 2);
+}
+
 TEST_F(IncidentRoutesTest, AContingentNeverSeesAnotherContingentsIncidents) {
   SseReader uk(port_, stream_path("incidents", "uk"));
   ASSERT_TRUE(uk.wait_for(": keep-alive"));

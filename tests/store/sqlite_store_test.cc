@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "store/query_sql.h"
 #include "store/sqlite_store.h"
 #include "store/store_test_support.h"
 
@@ -75,6 +76,23 @@ TEST_F(SqliteStoreTest, UsesWalWithFullSync) {
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "wal");
   sqlite3_finalize(s);
   sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, ATimeFilterUsesTheIndexByTheHour) {
+  Query q;
+  q.since_ms = 1'744'400'000'000, q.until_ms = 1'744'500'000'000;
+  const SqlText t = query_sql(q, Placeholders::kQuestion);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + t.sql).c_str(), -1, &s, nullptr), SQLITE_OK);
+  for (size_t i = 0; i < t.params.size(); ++i)
+    if (const auto* v = std::get_if<int64_t>(&t.params[i])) sqlite3_bind_int64(s, static_cast<int>(i + 1), *v);
+  std::string plan;
+  while (sqlite3_step(s) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(s, 3)) + std::string("\n");
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("records_hour_seq"), std::string::npos) << plan;
 }
 
 // Two stores on one file stand for two processes: BEGIN IMMEDIATE keeps their appends in one line.

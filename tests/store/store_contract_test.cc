@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "store/query_sql.h"
 #include "store/store.h"
 #include "store/store_test_support.h"
 
@@ -148,6 +149,24 @@ TEST_P(StoreContractTest, QueryFiltersCursorAndLimit) {
   EXPECT_EQ(ids([](Query& q) { q.limit = 2; }), (V{"o-1", "o-2"}));
   EXPECT_EQ(ids([](Query& q) { q.after_seq = 2, q.limit = 2; }), (V{"o-3", "o-4"}));
   EXPECT_EQ(ids([](Query& q) { q.after_seq = 4; }), V{});
+}
+
+// The time filter also bounds the hour the index is kept by (query_sql.h): the hour bounds must
+// not lose a row at either edge of an hour, nor before 1970, where division truncates upwards.
+TEST_P(StoreContractTest, TimeFilterKeepsEveryRowAtTheEdgesOfTheHours) {
+  const int64_t h = kTimeBucketMs;
+  const std::vector<int64_t> times = {-h - 1, -h, -1, 0, h - 1, h, 2 * h - 1, 2 * h};
+  for (const int64_t t : times) add(observation(t, "explosion", "z-a"));
+  for (const int64_t since : times)
+    for (const int64_t until : times) {
+      Query q;
+      q.since_ms = since, q.until_ms = until;
+      std::vector<int64_t> got, want;
+      for (const auto& r : store_->query(q)) got.push_back(r.index.time_ms);
+      for (const int64_t t : times)
+        if (t >= since && t < until) want.push_back(t);
+      EXPECT_EQ(got, want) << "since " << since << " until " << until;
+    }
 }
 
 TEST_P(StoreContractTest, HistoryHoldsCorrectionsAndRetractionsInOrder) {
