@@ -6,6 +6,7 @@
 //   truceline_ingest load  --url http://127.0.0.1:PORT --tokens FILE [--connections 64] [--batch 1]
 //                          [--duration 20] [--max-requests N] [--acked FILE] [--seed 1]
 //   truceline_ingest check --url http://127.0.0.1:PORT --token ANALYST_TOKEN --acked FILE...
+//   truceline_ingest catch-up --url http://127.0.0.1:PORT --token ANALYST_TOKEN
 //
 // load: each connection uses its own observer token (one per line of --tokens, reused round-robin
 // when there are fewer lines than connections): the server limits each token to 500 requests/s,
@@ -14,6 +15,8 @@
 // ids go to --acked. Output: a summary, then `RESULT key value` lines for scripts.
 // check: every id of every --acked file must be among the stored observations; prints per file the
 // acknowledged and found counts, and the stored total.
+// catch-up: how long after the call the incident engine has read through the chain's head as it
+// was at the call (GET /v1/chain/head, then GET /v1/health every 100 ms; at most 10 minutes).
 //
 // INGEST_DEBUG=1 prints every request that got no answer (when, which connection, how it failed).
 //
@@ -458,10 +461,40 @@ int run_check(const Options& o) {
   return missing_total == 0 && duplicates == 0 ? 0 : 1;
 }
 
+// GET `target` until it answers 200 (the analyst token's rate limit answers 429); its JSON.
+nlohmann::json get_json(Connection& conn, const Url& url, const std::string& target, const std::string& token) {
+  for (int tries = 0; tries < 100; ++tries) {
+    const auto resp = conn.roundtrip(request_text(url, "GET", target, token, ""));
+    if (resp.status == 200) return nlohmann::json::parse(resp.body);
+    if (resp.status != 429 && resp.status >= 0)
+      throw std::runtime_error("GET " + target + " answered " + std::to_string(resp.status) + ": " + resp.body);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  throw std::runtime_error("GET " + target + " got no answer");
+}
+
+int run_catch_up(const Options& o) {
+  const Url url = truceline::bench::parse_loopback_url(o.url);
+  Connection conn(url);
+  const auto start = Clock::now();
+  const int64_t head = get_json(conn, url, "/v1/chain/head", o.token).at("count").get<int64_t>();
+  int64_t read = 0;
+  while ((read = get_json(conn, url, "/v1/health", "").value("incidents_read_through", int64_t{0})) < head) {
+    if (Clock::now() - start > std::chrono::minutes(10)) throw std::runtime_error("catch-up: the engine took over 10 minutes");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("  incident engine read through record %lld (the head at the end of the load) %.1f s after it\n",
+              static_cast<long long>(head), s);
+  std::printf("RESULT catch_up_s %.1f\n", s);
+  return 0;
+}
+
 [[noreturn]] void usage() {
   std::cerr << "usage: truceline_ingest load --url http://127.0.0.1:PORT --tokens FILE [--connections N] [--batch N]\n"
                "                             [--duration S] [--max-requests N] [--acked FILE] [--seed N]\n"
-               "       truceline_ingest check --url http://127.0.0.1:PORT --token TOKEN --acked FILE...\n";
+               "       truceline_ingest check --url http://127.0.0.1:PORT --token TOKEN --acked FILE...\n"
+               "       truceline_ingest catch-up --url http://127.0.0.1:PORT --token TOKEN\n";
   std::exit(2);
 }
 
@@ -497,6 +530,7 @@ int main(int argc, char** argv) {
     if (o.url.empty()) usage();
     if (mode == "load" && !o.tokens_file.empty()) return run_load(o);
     if (mode == "check" && !o.token.empty()) return run_check(o);
+    if (mode == "catch-up" && !o.token.empty()) return run_catch_up(o);
     usage();
   } catch (const std::exception& e) {
     std::cerr << "truceline_ingest: " << e.what() << "\n";
