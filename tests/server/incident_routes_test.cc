@@ -168,9 +168,11 @@ TEST_F(IncidentRoutesTest, HealthSaysHowFarTheEngineHasRead) {
   engine_->sync();
   const json h = json::parse(get("/v1/health", "analyst")->body);
   EXPECT_EQ(h["status"], "ok");
-  // Through the observation (seq 1); the engine's own revision of i-1 (seq 2) it reads next time.
-  EXPECT_EQ(h["incidents_read_through"], 1);
-  EXPECT_EQ(store_->head().count, 2);
+  // Through the observation (seq 1), and through its own revision of i-1 (seq 2) once it has
+  // looked again; never beyond the head.
+  ASSERT_EQ(store_->head().count, 2);
+  EXPECT_GE(h["incidents_read_through"].get<int64_t>(), 1);
+  EXPECT_LE(h["incidents_read_through"].get<int64_t>(), 2);
 }
 
 TEST_F(IncidentRoutesTest, AContingentNeverSeesAnotherContingentsIncidents) {
