@@ -409,6 +409,19 @@ int run_load(const Options& o) {
   return 0;
 }
 
+// GET `target` until it answers 200 (429, the token's rate limit, and no answer are tried again:
+// GET is safe to repeat); its JSON.
+nlohmann::json get_json(Connection& conn, const Url& url, const std::string& target, const std::string& token) {
+  for (int tries = 0; tries < 100; ++tries) {
+    const auto resp = conn.roundtrip(request_text(url, "GET", target, token, ""));
+    if (resp.status == 200) return nlohmann::json::parse(resp.body);
+    if (resp.status != 429 && resp.status >= 0)
+      throw std::runtime_error("GET " + target + " answered " + std::to_string(resp.status) + ": " + resp.body);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  throw std::runtime_error("GET " + target + " got no answer");
+}
+
 // Pages through GET /v1/observations (every kind of record the analyst may read: all) and checks
 // that each acknowledged id is stored.
 int run_check(const Options& o) {
@@ -421,13 +434,7 @@ int run_check(const Options& o) {
   for (;;) {
     if (Clock::now() > deadline) throw std::runtime_error("check: listing the records took over 10 minutes");
     const std::string target = "/v1/observations?limit=1000" + (cursor.empty() ? "" : "&cursor=" + cursor);
-    const auto resp = conn.roundtrip(request_text(url, "GET", target, o.token, ""));
-    if (resp.status == 429 || resp.status < 0) {  // the analyst token's rate limit; GET is safe to repeat
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      continue;
-    }
-    if (resp.status != 200) throw std::runtime_error("check: GET " + target + " answered " + std::to_string(resp.status) + ": " + resp.body);
-    const auto page = nlohmann::json::parse(resp.body);
+    const auto page = get_json(conn, url, target, o.token);
     for (const auto& rec : page.at("observations")) stored.insert(rec.at("id").get<std::string>());
     ++pages;
     if (!page.contains("next_cursor")) break;
@@ -461,25 +468,12 @@ int run_check(const Options& o) {
   return missing_total == 0 && duplicates == 0 ? 0 : 1;
 }
 
-// GET `target` until it answers 200 (the analyst token's rate limit answers 429); its JSON.
-nlohmann::json get_json(Connection& conn, const Url& url, const std::string& target, const std::string& token) {
-  for (int tries = 0; tries < 100; ++tries) {
-    const auto resp = conn.roundtrip(request_text(url, "GET", target, token, ""));
-    if (resp.status == 200) return nlohmann::json::parse(resp.body);
-    if (resp.status != 429 && resp.status >= 0)
-      throw std::runtime_error("GET " + target + " answered " + std::to_string(resp.status) + ": " + resp.body);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  throw std::runtime_error("GET " + target + " got no answer");
-}
-
 int run_catch_up(const Options& o) {
   const Url url = truceline::bench::parse_loopback_url(o.url);
   Connection conn(url);
   const auto start = Clock::now();
   const int64_t head = get_json(conn, url, "/v1/chain/head", o.token).at("count").get<int64_t>();
-  int64_t read = 0;
-  while ((read = get_json(conn, url, "/v1/health", "").value("incidents_read_through", int64_t{0})) < head) {
+  while (get_json(conn, url, "/v1/health", "").value("incidents_read_through", int64_t{0}) < head) {
     if (Clock::now() - start > std::chrono::minutes(10)) throw std::runtime_error("catch-up: the engine took over 10 minutes");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

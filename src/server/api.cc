@@ -245,11 +245,8 @@ void Api::post_observations(const httplib::Request& req, httplib::Response& res)
     records.push_back(observation_record(body, "", "observation", who));
   }
   const std::string key = req.get_header_value("Idempotency-Key");
-  store::AppendResult r;
-  {
-    const IngestScope ingesting(incidents_);
-    r = store_.append(records, key, store::sha256_hex(who.name + "\n" + req.body));
-  }
+  const IngestScope ingesting(incidents_);
+  const store::AppendResult r = store_.append(records, key, store::sha256_hex(who.name + "\n" + req.body));
   json out{{"ids", r.ids}};
   if (!batch) out["id"] = r.ids.at(0);
   if (r.replayed) res.set_header("Idempotent-Replayed", "true");
@@ -330,11 +327,8 @@ void Api::post_correction(const httplib::Request& req, httplib::Response& res) {
   }
   r.target_id = id;
   r.body["reason"] = body["reason"];
-  store::AppendResult out;
-  {
-    const IngestScope ingesting(incidents_);
-    out = store_.append({r}, req.get_header_value("Idempotency-Key"), store::sha256_hex(who.name + "\n" + id + "\n" + req.body));
-  }
+  const IngestScope ingesting(incidents_);
+  const auto out = store_.append({r}, req.get_header_value("Idempotency-Key"), store::sha256_hex(who.name + "\n" + id + "\n" + req.body));
   send_json(res, 201, json{{"id", out.ids.at(0)}, {"target_id", id}});
 }
 

@@ -322,6 +322,13 @@ void IncidentEngine::run() {
       wake_ = false;
       ticket = wanted_, stopping = stopping_;
     }
+    // Appends the pending revisions when `now` or when a flush interval has passed.
+    const auto flush_if = [&](bool now) {
+      if (!now && Clock::now() - last_flush < std::chrono::milliseconds(opt_.flush_ms)) return;
+      last_flush = Clock::now();  // before: a failed append is tried again a flush interval later
+      flush();
+      if (leading_) forget_closed();
+    };
     try {
       if (!stopping) try_lead();
       store::Query q;
@@ -337,20 +344,10 @@ void IncidentEngine::run() {
         }
         cursor_ = r.seq;
       }, [&] {
-        // A long catch-up still makes its revisions durable every flush interval.
-        if (Clock::now() - last_flush >= std::chrono::milliseconds(opt_.flush_ms)) {
-          last_flush = Clock::now();
-          flush();
-          if (leading_) forget_closed();
-        }
+        flush_if(false);  // a long catch-up still makes its revisions durable every flush interval
         defer();
       });
-      const bool synced = ticket > done_;  // done_ is written by this thread only
-      if (stopping || synced || Clock::now() - last_flush >= std::chrono::milliseconds(opt_.flush_ms)) {
-        last_flush = Clock::now();  // before: a failed append is tried again a flush interval later
-        flush();
-        if (leading_) forget_closed();
-      }
+      flush_if(stopping || ticket > done_);  // done_ is written by this thread only
     } catch (const std::exception& e) {
       // The store failed (a lost connection, a full disk): what is pending stays pending and is
       // tried again at the next wake-up.
