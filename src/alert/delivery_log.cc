@@ -7,8 +7,7 @@ namespace truceline::alert {
 using nlohmann::json;
 
 DeliveryLog::DeliveryLog(const std::string& path) : db_(path, true) {
-  db_.exec("PRAGMA journal_mode=WAL");
-  db_.exec(R"sql(
+  db_.open_wal(R"sql(
 CREATE TABLE IF NOT EXISTS alerts(n INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS deliveries(n INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL,
   contingent TEXT NOT NULL, url TEXT NOT NULL, attempt INTEGER NOT NULL, status INTEGER NOT NULL,

@@ -1,8 +1,16 @@
 #include "store/sqlite_db.h"
 
+#include <chrono>
+#include <thread>
+
 #include "store/store.h"
 
 namespace truceline::store::sqlite {
+namespace {
+
+constexpr int kBusyTimeoutMs = 30'000;
+
+}  // namespace
 
 Stmt::Stmt(Db& db, const std::string& sql) : db_(db) {
   if (sqlite3_prepare_v3(db.handle(), sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK)
@@ -68,7 +76,7 @@ Db::Db(const std::string& path, bool create) : path_(path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   // Appends wait for each other (and for other processes) rather than fail at once.
-  sqlite3_busy_timeout(db_, 30'000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   try {
     exec("PRAGMA synchronous=FULL");
   } catch (...) {
@@ -83,6 +91,22 @@ void Db::exec(const std::string& sql) {
   const std::string msg = err ? err : sqlite3_errmsg(db_);
   sqlite3_free(err);
   throw StoreError("SQLite database '" + path_ + "': " + msg + " (running " + sql.substr(0, 60) + ")");
+}
+
+void Db::open_wal(const std::string& schema) {
+  // Switching to WAL needs the file to itself, and SQLite refuses at once, without the busy
+  // handler, when another connection opening the same new file holds it: two servers starting
+  // together, or a token created while a server starts. Such a refusal is tried again.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > until) fail("switching to WAL");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // IMMEDIATE takes the write lock first, through the busy handler; a deferred transaction that
+  // read the schema before another connection changed it would be refused at once.
+  exec("BEGIN IMMEDIATE;" + schema + ";COMMIT;");
 }
 
 Stmt& Db::cached(const std::string& sql) {

@@ -55,6 +55,9 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(const std::string& sql);
+  // Puts the file in WAL mode, then runs `schema` in one write transaction; either waits for
+  // other connections opening or writing the same file, up to the busy timeout.
+  void open_wal(const std::string& schema);
   Stmt& cached(const std::string& sql);
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }

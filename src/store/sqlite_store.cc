@@ -178,8 +178,7 @@ class SqliteStore : public Store {
   explicit SqliteStore(const std::string& path)
       : path_(path), readers_([path] { return open_reader(path); }, 64) {
     auto writer = std::make_unique<Db>(path, true);
-    writer->exec("PRAGMA journal_mode=WAL");
-    writer->exec(std::string(kRecordsTable) + kSharedSchema);
+    writer->open_wal(std::string(kRecordsTable) + kSharedSchema);
     // The indexes' pages stay in memory between transactions (the default cache is 2 MiB).
     writer->exec("PRAGMA cache_size=-65536");
     checkpointer_ = std::make_unique<Checkpointer>(path);

@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -120,6 +121,33 @@ TEST(Webhook, SignedRetriedWithBackoffAndLogged) {
   EXPECT_EQ(again.attempts().size(), 3u);
   ASSERT_EQ(again.alerts().size(), 1u);
   EXPECT_EQ(again.alerts()[0].incident_id, "i-3");
+  fs::remove_all(dir);
+}
+
+// Two servers on one PostgreSQL database, started in one directory, share the default log file:
+// opening it together must work, and each one's alerts land in it.
+TEST(DeliveryLogShared, LogsOpenedTogetherOnANewFileAllWork) {
+  const fs::path dir = scratch("shared-log");
+  for (int round = 0; round < 20; ++round) {
+    const std::string path = (dir / ("alerts-" + std::to_string(round) + ".sqlite")).string();
+    std::atomic<int> ready{0}, logged{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&] {
+        for (++ready; ready < 4;) std::this_thread::yield();
+        try {
+          DeliveryLog log(path);
+          Alert a = sample();
+          log.add_alert(a);
+          ++logged;
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << "round " << round << ": " << e.what();
+        }
+      });
+    for (auto& th : threads) th.join();
+    ASSERT_EQ(logged, 4) << "round " << round;
+    EXPECT_EQ(DeliveryLog(path).alerts().size(), 4u);
+  }
   fs::remove_all(dir);
 }
 

@@ -31,8 +31,8 @@ TEST(ServePgTest, TwoServersShareOneChain) {
   Process a({"serve", "--plan", plan, "--db", db, "--listen", "127.0.0.1:0"}, dir / "a.out");
   Process b({"serve", "--plan", plan, "--db", db, "--listen", "127.0.0.1:0"}, dir / "b.out");
   const int ports[] = {served_port(a.wait_for("http://")), served_port(b.wait_for("http://"))};
-  ASSERT_GT(ports[0], 0);
-  ASSERT_GT(ports[1], 0);
+  ASSERT_GT(ports[0], 0) << slurp(dir / "a.out.err");
+  ASSERT_GT(ports[1], 0) << slurp(dir / "b.out.err");
 
   std::atomic<int> acked{0};
   auto post_many = [&](int port, int base) {

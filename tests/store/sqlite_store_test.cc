@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <thread>
 
 #include "store/query_sql.h"
@@ -111,6 +112,31 @@ TEST(SqliteStoreSharedFileTest, TwoStoresAppendingTogetherMakeOneLinearChain) {
   const VerifyResult v = b->verify();
   EXPECT_TRUE(v.ok) << v.bad_id << ": " << v.reason;
   EXPECT_EQ(v.count, 400);
+}
+
+// Processes starting together on a new file (two servers, or a token created while one
+// starts) all open it: switching to WAL and creating the tables wait for each other.
+TEST(SqliteStoreOpenTest, StoresOpeningANewFileTogetherAllSucceed) {
+  testing::TempDir dir;
+  for (int round = 0; round < 20; ++round) {
+    const std::string path = (dir.path() / ("new-" + std::to_string(round) + ".db")).string();
+    std::atomic<int> ready{0}, opened{0};
+    std::vector<std::string> errors(6);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t)
+      threads.emplace_back([&, t] {
+        for (++ready; ready < 6;) std::this_thread::yield();
+        try {
+          open_store(path);
+          ++opened;
+        } catch (const StoreError& e) {
+          errors[t] = e.what();
+        }
+      });
+    for (auto& th : threads) th.join();
+    ASSERT_EQ(opened, 6) << "round " << round << ": " << errors[0] << errors[1] << errors[2] << errors[3]
+                         << errors[4] << errors[5];
+  }
 }
 
 TEST(SqliteStoreOpenTest, ErrorsNameTheDatabase) {
