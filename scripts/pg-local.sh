@@ -14,7 +14,8 @@
 # Both verbs are idempotent: start on a running DIR prints the same URI; stop on a missing DIR does
 # nothing. stop removes only a directory that start made (it holds a .pg-local marker).
 #
-# Binaries: Debian's postgresql-15 under /usr/lib/postgresql/15/bin, or $PG_BIN.
+# Binaries: Debian's postgresql-15 under /usr/lib/postgresql/15/bin, or $PG_BIN. $PG_LOCAL_OPTS
+# adds server settings at start ("-c shared_buffers=2GB …").
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -102,7 +103,7 @@ start_server() {
     echo "$port" >"$DIR/port"
     # -w waits until the server accepts connections.
     if as_owner "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 start \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$DIR' -c fsync=on" >/dev/null; then
+      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$DIR' -c fsync=on ${PG_LOCAL_OPTS:-}" >/dev/null; then
       return
     fi
     grep -q "could not bind\|Address already in use" "$DIR/server.log" 2>/dev/null || break

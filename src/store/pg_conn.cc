@@ -88,26 +88,41 @@ void append_copy_field(std::string& out, const char* v) {
     out += "\\N";
     return;
   }
+  // Runs between the characters to escape go in whole: COPY data is mostly JSON without any.
+  const char* run = v;
   for (; *v; ++v) {
+    const char* escaped = nullptr;
     switch (*v) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out.push_back(*v);
+      case '\\': escaped = "\\\\"; break;
+      case '\n': escaped = "\\n"; break;
+      case '\r': escaped = "\\r"; break;
+      case '\t': escaped = "\\t"; break;
+      default: continue;
     }
+    out.append(run, v).append(escaped, 2);
+    run = v + 1;
   }
+  out.append(run, v);
 }
 
-void Conn::copy_in(const std::string& copy_sql, const std::string& data) {
+void Conn::copy_in(const std::string& copy_sql, const std::function<bool(std::string&)>& next_piece) {
   PGresult* start = PQexec(c_, copy_sql.c_str());
   if (PQresultStatus(start) != PGRES_COPY_IN) fail(copy_sql.substr(0, 60), start);
   PQclear(start);
-  // libpq queues the data and sends it as the socket takes it; 1 MiB pieces keep its buffer small.
-  constexpr size_t kPiece = 1 << 20;
-  for (size_t at = 0; at < data.size(); at += kPiece) {
-    const int n = static_cast<int>(std::min(kPiece, data.size() - at));
-    if (PQputCopyData(c_, data.data() + at, n) != 1) fail("sending COPY data", nullptr);
+  // Each piece goes out as soon as it is made: the server stores the rows of one while the next
+  // is being made. A throw from next_piece ends the COPY with an error, which rolls it back.
+  std::string piece;
+  try {
+    for (bool more = true; more;) {
+      piece.clear();
+      more = next_piece(piece);
+      if (!piece.empty() && PQputCopyData(c_, piece.data(), static_cast<int>(piece.size())) != 1)
+        fail("sending COPY data", nullptr);
+    }
+  } catch (...) {
+    PQputCopyEnd(c_, "the client gave up");
+    while (PGresult* extra = PQgetResult(c_)) PQclear(extra);
+    throw;
   }
   if (PQputCopyEnd(c_, nullptr) != 1) fail("ending COPY", nullptr);
   // The COPY's own result, then nothing: every result must be read before the next command.

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,9 +55,10 @@ class Conn {
   Result exec(const std::string& sql, const std::vector<Param>& params = {});
   // One statement with parameters already in text form (nullptr is SQL NULL); no copies made.
   Result exec_values(const std::string& sql, const std::vector<const char*>& values);
-  // Runs `copy_sql` (COPY … FROM STDIN) and sends `data`, rows in COPY's text format; throws
-  // StoreError on failure.
-  void copy_in(const std::string& copy_sql, const std::string& data);
+  // Runs `copy_sql` (COPY … FROM STDIN) and sends rows in COPY's text format, piece by piece:
+  // `next_piece` fills its (empty) argument and returns whether more follow. Throws StoreError
+  // on failure.
+  void copy_in(const std::string& copy_sql, const std::function<bool(std::string&)>& next_piece);
   // Connected and outside any transaction: fit to lend to the next caller.
   bool healthy() const { return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE; }
   // Reconnects after the server dropped the connection.

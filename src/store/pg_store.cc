@@ -53,7 +53,8 @@ std::vector<Record> read_all(const pg::Result& r) {
 std::string values_sql(const std::string& into, int cols, size_t rows) {
   std::string sql = into + " VALUES ";
   for (size_t i = 0; i < rows; ++i) {
-    sql += i ? ", (" : "(";
+    if (i) sql += ", ";
+    sql += '(';
     for (int c = 1; c <= cols; ++c)
       sql += "$" + std::to_string(i * cols + c) + (c < cols ? "," : ")");
   }
@@ -86,6 +87,24 @@ ChainHead read_head(Conn& c) {
   return {r.int64(0, 0), r.text(0, 1), r.int64(0, 2)};
 }
 
+// One row of `COPY records(kRecordColumns)` in COPY's text format.
+void append_row(std::string& data, const ChainRow& r) {
+  std::string num;
+  const auto field = [&](const char* v, char end) {
+    pg::append_copy_field(data, v);
+    data.push_back(end);
+  };
+  const auto number = [&](Param p, char end) { field(p ? (num = std::move(*p)).c_str() : nullptr, end); };
+  const NewRecord& in = *r.in;
+  number(param(r.seq), '\t'), field(r.id.c_str(), '\t'), field(in.kind.c_str(), '\t');
+  field(in.target_id.c_str(), '\t'), field(in.submitter.c_str(), '\t');
+  number(param(r.received_ms), '\t'), field(r.content.c_str(), '\t'), field(r.prev_hash.c_str(), '\t');
+  field(r.hash.c_str(), '\t'), number(param(in.index.time_ms), '\t'), field(in.index.event.c_str(), '\t');
+  field(in.index.zone_id.c_str(), '\t'), field(in.index.zone_kind.c_str(), '\t');
+  field(in.index.responsible.c_str(), '\t'), number(param(in.index.lat), '\t');
+  number(param(in.index.lon), '\n');
+}
+
 class PgAppendTx : public AppendTx {
  public:
   explicit PgAppendTx(std::unique_ptr<Conn> c) : c_(std::move(c)) {}
@@ -114,27 +133,15 @@ class PgAppendTx : public AppendTx {
 
   // COPY rather than INSERT … VALUES: the server parses no statement with thousands of
   // parameters and plans nothing, which halved PostgreSQL's time per record (docs/benchmarks.md).
+  // The rows go in pieces of ~128 KiB, so that the server stores some while the rest are made.
   void insert(const std::vector<ChainRow>& rows) override {
     static const std::string copy = std::string("COPY records(") + kRecordColumns + ") FROM STDIN";
-    std::string data;
-    data.reserve(rows.size() * 1024);
-    std::string num;
-    const auto field = [&](const char* v, char end) {
-      pg::append_copy_field(data, v);
-      data.push_back(end);
-    };
-    const auto number = [&](Param p, char end) { field(p ? (num = std::move(*p)).c_str() : nullptr, end); };
-    for (const ChainRow& r : rows) {
-      const NewRecord& in = *r.in;
-      number(param(r.seq), '\t'), field(r.id.c_str(), '\t'), field(in.kind.c_str(), '\t');
-      field(in.target_id.c_str(), '\t'), field(in.submitter.c_str(), '\t');
-      number(param(r.received_ms), '\t'), field(r.content.c_str(), '\t'), field(r.prev_hash.c_str(), '\t');
-      field(r.hash.c_str(), '\t'), number(param(in.index.time_ms), '\t'), field(in.index.event.c_str(), '\t');
-      field(in.index.zone_id.c_str(), '\t'), field(in.index.zone_kind.c_str(), '\t');
-      field(in.index.responsible.c_str(), '\t'), number(param(in.index.lat), '\t');
-      number(param(in.index.lon), '\n');
-    }
-    c_->copy_in(copy, data);
+    constexpr size_t kPiece = 128 << 10;
+    size_t next = 0;
+    c_->copy_in(copy, [&](std::string& piece) {
+      while (next < rows.size() && piece.size() < kPiece) append_row(piece, rows[next++]);
+      return next < rows.size();
+    });
   }
 
   void put_keys(const std::vector<KeyPut>& keys) override {

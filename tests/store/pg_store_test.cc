@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "store/pg_conn.h"
 #include "store/store.h"
 #include "store/store_test_support.h"
 
@@ -18,6 +19,23 @@ void tamper(const std::string& uri, const std::string& sql) {
   EXPECT_STREQ(PQcmdTuples(r), "1");
   PQclear(r);
   PQfinish(c);
+}
+
+TEST(PgCopyField, EscapesBackslashTabNewlineAndReturnWhereverTheyStand) {
+  const auto field = [](const char* v) {
+    std::string out = "|";
+    pg::append_copy_field(out, v);
+    return out;
+  };
+  EXPECT_EQ(field(nullptr), "|\\N");
+  EXPECT_EQ(field(""), "|");
+  EXPECT_EQ(field("plain {\"a\": 1}"), "|plain {\"a\": 1}");
+  EXPECT_EQ(field("\tstart"), "|\\tstart");
+  EXPECT_EQ(field("end\n"), "|end\\n");
+  EXPECT_EQ(field("a\\\\b"), "|a\\\\\\\\b");
+  EXPECT_EQ(field("\r\n\t\\"), "|\\r\\n\\t\\\\");
+  EXPECT_EQ(field("\\N"), "|\\\\N");
+  EXPECT_EQ(field("Київ\tok"), "|Київ\\tok");
 }
 
 TEST(PgStoreTest, VerifyCatchesOneChangedByteOfContentAndAZoneColumn) {

@@ -83,6 +83,30 @@ TEST_P(StoreContractTest, TextWithEscapesComesBackUnchanged) {
   EXPECT_TRUE(v.ok) << v.reason;
 }
 
+// One append of a few megabytes: PostgreSQL gets it in several COPY pieces, all in one
+// transaction; every record is there, in order, with its escapes.
+TEST_P(StoreContractTest, AnAppendOfManyLongRecordsIsStoredWhole) {
+  std::vector<NewRecord> many;
+  for (int i = 0; i < 3000; ++i) {
+    many.push_back(observation(1000 + i, "shot", "z-" + std::to_string(i % 7)));
+    many.back().body["observation"]["notes"] = std::string(i % 500, 'x') + "\t\\" + std::to_string(i) + "\n";
+  }
+  const auto ids = store_->append(many, "", "").ids;
+  ASSERT_EQ(ids.size(), 3000u);
+  Query q;
+  q.limit = 0;
+  const auto got = store_->query(q);
+  ASSERT_EQ(got.size(), 3000u);
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].id, ids[i]);
+    ASSERT_EQ(got[i].body, many[i].body) << got[i].id;
+    ASSERT_EQ(got[i].index.zone_id, many[i].index.zone_id) << got[i].id;
+  }
+  const VerifyResult v = store_->verify();
+  EXPECT_TRUE(v.ok) << v.reason;
+  EXPECT_EQ(v.count, 3000);
+}
+
 TEST_P(StoreContractTest, AppendsAndGetsBack) {
   const auto r = store_->append({observation(1000, "explosion", "z-buffer", 47.5, 35.25),
                                  observation(2000, "shot", "")}, "", "");
