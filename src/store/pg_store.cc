@@ -55,8 +55,11 @@ std::string values_sql(const std::string& into, int cols, size_t rows) {
   for (size_t i = 0; i < rows; ++i) {
     if (i) sql += ", ";
     sql += '(';
-    for (int c = 1; c <= cols; ++c)
-      sql += "$" + std::to_string(i * cols + c) + (c < cols ? "," : ")");
+    for (int c = 1; c <= cols; ++c) {
+      sql += '$';
+      sql += std::to_string(i * cols + c);
+      sql += c < cols ? ',' : ')';
+    }
   }
   return sql;
 }
