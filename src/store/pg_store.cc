@@ -92,12 +92,11 @@ ChainHead read_head(Conn& c) {
 
 // One row of `COPY records(kRecordColumns)` in COPY's text format.
 void append_row(std::string& data, const ChainRow& r) {
-  std::string num;
   const auto field = [&](const char* v, char end) {
     pg::append_copy_field(data, v);
     data.push_back(end);
   };
-  const auto number = [&](Param p, char end) { field(p ? (num = std::move(*p)).c_str() : nullptr, end); };
+  const auto number = [&](const Param& p, char end) { field(p ? p->c_str() : nullptr, end); };
   const NewRecord& in = *r.in;
   number(param(r.seq), '\t'), field(r.id.c_str(), '\t'), field(in.kind.c_str(), '\t');
   field(in.target_id.c_str(), '\t'), field(in.submitter.c_str(), '\t');

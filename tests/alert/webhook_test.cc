@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <latch>
 #include <mutex>
 #include <thread>
 
@@ -130,11 +131,12 @@ TEST(DeliveryLogShared, LogsOpenedTogetherOnANewFileAllWork) {
   const fs::path dir = scratch("shared-log");
   for (int round = 0; round < 20; ++round) {
     const std::string path = (dir / ("alerts-" + std::to_string(round) + ".sqlite")).string();
-    std::atomic<int> ready{0}, logged{0};
+    std::atomic<int> logged{0};
+    std::latch go(4);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
       threads.emplace_back([&] {
-        for (++ready; ready < 4;) std::this_thread::yield();
+        go.arrive_and_wait();
         try {
           DeliveryLog log(path);
           Alert a = sample();

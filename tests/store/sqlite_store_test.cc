@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <latch>
 #include <thread>
 
 #include "store/query_sql.h"
@@ -120,22 +121,21 @@ TEST(SqliteStoreOpenTest, StoresOpeningANewFileTogetherAllSucceed) {
   testing::TempDir dir;
   for (int round = 0; round < 20; ++round) {
     const std::string path = (dir.path() / ("new-" + std::to_string(round) + ".db")).string();
-    std::atomic<int> ready{0}, opened{0};
-    std::vector<std::string> errors(6);
+    std::atomic<int> opened{0};
+    std::latch go(6);
     std::vector<std::thread> threads;
     for (int t = 0; t < 6; ++t)
-      threads.emplace_back([&, t] {
-        for (++ready; ready < 6;) std::this_thread::yield();
+      threads.emplace_back([&] {
+        go.arrive_and_wait();
         try {
           open_store(path);
           ++opened;
         } catch (const StoreError& e) {
-          errors[t] = e.what();
+          ADD_FAILURE() << "round " << round << ": " << e.what();
         }
       });
     for (auto& th : threads) th.join();
-    ASSERT_EQ(opened, 6) << "round " << round << ": " << errors[0] << errors[1] << errors[2] << errors[3]
-                         << errors[4] << errors[5];
+    ASSERT_EQ(opened, 6) << "round " << round;
   }
 }
 
