@@ -39,28 +39,33 @@ test: build
 	trap 'bash $(CURDIR)/scripts/pg-local.sh stop '$$pgdir EXIT; \
 	cd $(BUILD) && TRUCELINE_TEST_PG_URI=$$uri ctest --output-on-failure -j $(JOBS)
 
-# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer (CMakePresets.json,
+# The suite built with clang, AddressSanitizer and UndefinedBehaviorSanitizer (CMakePresets.json,
 # preset asan, in build-asan/), with its own throwaway PostgreSQL server; any report fails the test.
+# The same build holds the fuzz targets (`make fuzz` reuses it). ASAN_SUITE picks a suite by its
+# label (unit, integration, web; docs/testing.md); empty runs them all.
 .PHONY: test-asan fuzz
+ASAN_SUITE ?=
+ASAN_TARGETS = $(if $(ASAN_SUITE),truceline_$(ASAN_SUITE)_tests fuzz_targets,all)
 test-asan: setup web
-	@bash scripts/setup.sh --test
+	@bash scripts/setup.sh --test --fuzz
 	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan -j $(JOBS)
+	@cmake --build build-asan -j $(JOBS) --target $(ASAN_TARGETS)
 	@pgdir=/tmp/truceline-asan-pg-$$$$; \
 	uri=$$(bash scripts/pg-local.sh start $$pgdir) || exit 1; \
 	trap 'bash $(CURDIR)/scripts/pg-local.sh stop '$$pgdir EXIT; \
 	cd build-asan && TRUCELINE_TEST_PG_URI=$$uri \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	ctest --output-on-failure -j $(JOBS) --timeout 900
+	ctest --output-on-failure -j $(JOBS) --timeout 900 $(if $(ASAN_SUITE),-L '^$(ASAN_SUITE)$$')
 
-# Every libFuzzer target (fuzz/) built with clang in build-fuzz/ and run FUZZ_SECONDS each.
+# Every libFuzzer target (fuzz/) built in build-asan/ (the sanitizer build above) and run
+# FUZZ_SECONDS each, after replaying its whole corpus.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@bash scripts/setup.sh --fuzz
-	@cmake --preset fuzz >/dev/null
+	@cmake --preset asan >/dev/null
 	@cmake --build --preset fuzz -j $(JOBS)
-	@bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+	@bash fuzz/run.sh build-asan $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(OUT)

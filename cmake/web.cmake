@@ -10,6 +10,7 @@ if(NODE_EXECUTABLE)
       --binary $<TARGET_FILE:truceline> --source ${CMAKE_SOURCE_DIR} --out ${CMAKE_BINARY_DIR})
   # A browser and a server of its own: run it alone, so two cores are not shared three ways.
   set_tests_properties(web.e2e.dashboard PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+  set_tests_properties(web.unit web.e2e.dashboard PROPERTIES LABELS web)
 else()
   add_test(NAME web.node_missing COMMAND sh -c "echo 'node is missing: run scripts/setup.sh' >&2; exit 1")
 endif()

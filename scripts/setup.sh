@@ -22,8 +22,9 @@ BUILD_PKGS=(
 # Tests only (`make test`): the dashboard's end-to-end tests and the report's screenshot drive
 # Debian's Chromium headless.
 TEST_PKGS=(chromium)
-# Fuzzing and the sanitizer build (`make fuzz`, `make test-asan`): clang with libFuzzer.
-FUZZ_PKGS=(clang)
+# Fuzzing and the sanitizer build (`make fuzz`, `make test-asan`): clang with its sanitizer and
+# libFuzzer runtimes, and Ninja (the asan preset's generator).
+FUZZ_PKGS=(clang libclang-rt-14-dev ninja-build)
 # Data regeneration only (scripts/regen-data.sh); `make run` and the tests use the committed layers.
 DATA_PKGS=(gmt gmt-gshhg-full nodejs npm python3 python3-shapely)
 # Benchmarks only (bench/compare.sh): a local PostgreSQL with PostGIS to compare against, and GNU
