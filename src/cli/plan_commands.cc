@@ -1,8 +1,10 @@
 // `truceline plan compile` and `truceline plan compare`.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "io/output.h"
+#include "plan/check.h"
 #include "plan/compare.h"
 #include "plan/compiler.h"
 #include "report/plan_outputs.h"
@@ -11,21 +13,59 @@
 namespace truceline::cli {
 namespace {
 
-int compile_command(const std::string& plan_path, const std::string& out_dir) {
-  const plan::Plan p = plan::parse_plan(plan_path);
-  const plan::ZoneMap map = plan::compile(p, warn_line);
+// `--layer ID=FILE`: the plan with shape ID read from another layer (a relative FILE is taken
+// from the working directory), so that one plan can be checked against every date of a series.
+plan::Plan with_layers(plan::Plan p, const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) {
+    const auto eq = o.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == o.size())
+      throw InputError("--layer " + o, "must be ID=FILE", "e.g. --layer occupied=data/occupied/occupied-20260801.geojson");
+    const std::string id = o.substr(0, eq);
+    auto it = std::find_if(p.shapes.begin(), p.shapes.end(), [&](const plan::ShapeDef& s) { return s.id == id; });
+    if (it == p.shapes.end() || it->layer.empty())
+      throw InputError("--layer " + o, "the plan has no shape '" + id + "' read from a layer", "name a [shapes] entry with layer = …");
+    it->layer = o.substr(eq + 1);
+  }
+  return p;
+}
+
+struct CompileArgs {
+  std::string plan_path, out_dir;
+  std::vector<std::string> layers;
+  bool strict = false;
+};
+
+// Exit status of a check: 1 when --strict and anything was found.
+int check_status(const plan::PlanCheck& c, bool strict) {
+  if (!strict || c.warnings.empty()) return 0;
+  std::cerr << "truceline: plan check: " << c.warnings.size() << " warning(s) under --strict\n";
+  return 1;
+}
+
+int check_command(const CompileArgs& a) {
+  const plan::ZoneMap map = plan::compile(with_layers(plan::parse_plan(a.plan_path), a.layers), warn_line);
+  const plan::PlanCheck c = plan::check_plan(map);
+  std::cout << plan::check_text(c);
+  return check_status(c, a.strict);
+}
+
+int compile_command(const CompileArgs& a) {
+  const std::string& out_dir = a.out_dir;
+  const plan::ZoneMap map = plan::compile(with_layers(plan::parse_plan(a.plan_path), a.layers), warn_line);
+  const plan::PlanCheck check = plan::check_plan(map);
   std::map<std::string, std::string> files{
       {"zones.geojson", report::zones_geojson(map).dump() + "\n"},
       {"lines.geojson", report::lines_geojson(map).dump() + "\n"},
-      {"summary.json", report::summary_json(map).dump(2) + "\n"},
+      {"summary.json", report::summary_json(map, check).dump(2) + "\n"},
       {"map.svg", report::svg_map(map)},
       {"zones.gpkg", report::plan_gpkg(map)},
       {"zones.kml", report::plan_kml(map)},
   };
   if (!out_dir.empty()) io::write_dir_atomic(out_dir, files);
   std::cout << report::zone_table(map);
+  for (const auto& w : check.warnings) std::cout << "warning: " << w << "\n";
   if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{zones.geojson,lines.geojson,summary.json,map.svg,zones.gpkg,zones.kml}\n";
-  return 0;
+  return check_status(check, a.strict);
 }
 
 int compare_command(const std::string& a, const std::string& b) {
@@ -41,11 +81,20 @@ void add_plan_commands(CLI::App& app, Action& action) {
   CLI::App* plan = app.add_subcommand("plan", "compile and compare ceasefire plans");
   plan->require_subcommand(1);
 
-  auto* compile = plan->add_subcommand("compile", "build a plan's zones and lines; print the zone table");
-  static std::string plan_path, out_dir;
-  compile->add_option("PLAN", plan_path, "plan file (TOML)")->required();
-  compile->add_option("-o,--out", out_dir, "output directory (replaced only when everything is written)");
-  compile->callback([&action] { action = [] { return compile_command(plan_path, out_dir); }; });
+  static CompileArgs args;
+  const auto common = [](CLI::App* c) {
+    c->add_option("PLAN", args.plan_path, "plan file (TOML)")->required();
+    c->add_option("--layer", args.layers, "ID=FILE: read the plan's shape ID from FILE instead (repeatable)");
+    c->add_flag("--strict", args.strict, "exit 1 when the check finds anything (docs/plan-format.md, Checks)");
+  };
+  auto* compile = plan->add_subcommand("compile", "build a plan's zones and lines; print the zone table and the check's warnings");
+  common(compile);
+  compile->add_option("-o,--out", args.out_dir, "output directory (replaced only when everything is written)");
+  compile->callback([&action] { action = [] { return compile_command(args); }; });
+
+  auto* check = plan->add_subcommand("check", "compile a plan and check that its zones partition the area without seams");
+  common(check);
+  check->callback([&action] { action = [] { return check_command(args); }; });
 
   auto* cmp = plan->add_subcommand("compare", "what changes between two plans");
   static std::string a, b;

@@ -213,12 +213,21 @@ std::vector<std::vector<std::vector<LonLat>>> polygon_parts(const Geom& g) {
   return out;
 }
 
-Prepared::Prepared(const Geom& g) : h_(g.h()), p_(GEOSPrepare_r(g.h(), g.get())) {
+Prepared::Prepared(const Geom& g) : ctx_(&g.ctx()), h_(g.h()), p_(GEOSPrepare_r(g.h(), g.get())) {
   if (!p_) throw GeometryError("GEOS prepare failed: " + g.ctx().last_error());
 }
 Prepared::~Prepared() { GEOSPreparedGeom_destroy_r(h_, p_); }
 bool Prepared::covers(const Geom& pt) const { return GEOSPreparedCovers_r(h_, p_, pt.get()) == 1; }
 bool Prepared::intersects(const Geom& g) const { return GEOSPreparedIntersects_r(h_, p_, g.get()) == 1; }
+bool Prepared::contains(const Geom& g) const { return GEOSPreparedContains_r(h_, p_, g.get()) == 1; }
+double Prepared::distance(const Geom& g) const {
+  double d = 0;
+  if (!GEOSPreparedDistance_r(h_, p_, g.get(), &d)) throw GeometryError("prepared distance failed: " + ctx_->last_error());
+  return d;
+}
+bool Prepared::within_distance(const Geom& g, double distance) const {
+  return GEOSPreparedDistanceWithin_r(h_, p_, g.get(), distance) == 1;
+}
 
 }  // namespace truceline::geo
 

@@ -89,7 +89,8 @@ std::vector<std::vector<LonLat>> line_parts(const Geom& g);
 // All polygons' rings: outer ring first, then holes, for each polygon part.
 std::vector<std::vector<std::vector<LonLat>>> polygon_parts(const Geom& g);
 
-// Prepared geometry for repeated predicates against one geometry. Not thread-safe.
+// Prepared geometry for repeated predicates against one geometry, which must outlive it.
+// Not thread-safe.
 class Prepared {
  public:
   explicit Prepared(const Geom& g);
@@ -98,8 +99,14 @@ class Prepared {
   Prepared& operator=(const Prepared&) = delete;
   bool covers(const Geom& pt) const;
   bool intersects(const Geom& g) const;
+  bool contains(const Geom& g) const;
+  // Whether g comes within `distance` (the geometries' units) of the prepared geometry.
+  bool within_distance(const Geom& g, double distance) const;
+  double distance(const Geom& g) const;
+  const Context& ctx() const { return *ctx_; }
 
  private:
+  const Context* ctx_;
   GEOSContextHandle_t h_;
   const GEOSPreparedGeometry* p_;
 };

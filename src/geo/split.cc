@@ -74,14 +74,18 @@ Sides split_by_line(const Geom& area, const Geom& line) {
   const GEOSGeometry* one = noded.get();
   Geom faces(ctx, GEOSPolygonize_r(ctx.handle(), &one, 1));
 
-  Prepared prepared_area(area);
-  std::vector<Geom> left, right;
+  Prepared prepared_area(area), on_line(line);
+  std::vector<Geom> left, right, islands;
   for (int i = 0; i < faces.num_geometries(); ++i) {
     Geom face(ctx, GEOSGeom_clone_r(ctx.handle(), faces.part(i)));
     Geom inner = face.point_on_surface();
     if (!prepared_area.covers(inner)) continue;  // a hole of the area, closed by polygonize
     auto side = side_by_shared_edge(face, vertex_index);
-    if (!side) {
+    if (!side && !on_line.intersects(face)) {
+      islands.push_back(std::move(face));
+      continue;
+    }
+    if (!side) {  // along the line only between its vertices (a line of two points, say)
       double x = 0, y = 0;
       GEOSGeomGetX_r(ctx.handle(), inner.get(), &x);
       GEOSGeomGetY_r(ctx.handle(), inner.get(), &y);
@@ -91,7 +95,21 @@ Sides split_by_line(const Geom& area, const Geom& line) {
   }
   if (left.empty() || right.empty())
     throw GeometryError("the dividing line does not cut the area in two");
-  return Sides{unary_union(ctx, std::move(left)), unary_union(ctx, std::move(right))};
+  // An island takes the side of the nearer bank: beyond the line's ends (the Danube delta seen from
+  // the Dnieper's mouth) the side of the nearest stretch of line would be a guess.
+  Geom left_bank = unary_union(ctx, std::move(left)), right_bank = unary_union(ctx, std::move(right));
+  const Prepared near_left(left_bank), near_right(right_bank);
+  std::vector<Geom> to_left, to_right;
+  for (auto& island : islands)
+    (near_left.distance(island) <= near_right.distance(island) ? to_left : to_right).push_back(std::move(island));
+  const auto with = [&](Geom bank, std::vector<Geom> more) {
+    if (more.empty()) return bank;
+    more.push_back(std::move(bank));
+    return unary_union(ctx, std::move(more));
+  };
+  Geom l = with(std::move(left_bank), std::move(to_left));
+  Geom r = with(std::move(right_bank), std::move(to_right));
+  return Sides{std::move(l), std::move(r)};
 }
 
 }  // namespace truceline::geo

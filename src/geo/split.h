@@ -11,7 +11,7 @@ struct Sides {
 
 // Cuts `area` (polygonal) along `line` (a single connected line) and returns the two sides.
 // Faces touching the line take the side of the line they border; faces the line does not touch
-// (islands) take the side of the nearest stretch of line. Throws GeometryError when the line
+// (islands) take the side of the nearer bank (planar distance in lon/lat). Throws GeometryError when the line
 // does not cut the area into two sides.
 Sides split_by_line(const Geom& area, const Geom& line);
 

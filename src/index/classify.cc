@@ -113,6 +113,7 @@ class RowClassifier {
   // Step 3, with r.zone set: the swap test and the distance. A row that looks swapped gets
   // r.swapped and needs swapped_error() for its message.
   void finish(geo::LonLat p, Placed& r) const {
+    if (r.zone < 0) r.zone = loc_.snap(p).zone;
     if (r.zone < 0 && !cols_.by_mgrs() && inside_exchanged(p)) {
       r.swapped = true;
       return;

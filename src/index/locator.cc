@@ -1,5 +1,7 @@
 #include "index/locator.h"
 
+#include "geo/geodesy.h"
+
 namespace truceline::index {
 namespace {
 
@@ -14,9 +16,32 @@ LineIndex line_of_contact(const plan::ZoneMap& map) {
   return l ? LineIndex(geo::line_parts(l->geom)) : LineIndex();
 }
 
+// Lines densified to the 1 km edges LineIndex's accuracy assumes.
+std::vector<std::vector<geo::LonLat>> densified(const geo::Geom& lines) {
+  std::vector<std::vector<geo::LonLat>> out;
+  if (!lines) return out;
+  for (const auto& l : geo::line_parts(lines)) out.push_back(geo::densify(l, 1000));
+  return out;
+}
+
 }  // namespace
 
 Locator::Locator(const plan::ZoneMap& map, const ZoneGridOptions& opt)
-    : grid_(zone_geoms(map), opt), loc_(line_of_contact(map)) {}
+    : map_(map), grid_(zone_geoms(map), opt), loc_(line_of_contact(map)) {
+  if (!(map.plan.border_snap_m > 0)) return;
+  std::vector<std::vector<geo::LonLat>> all;
+  for (const auto& z : map.zones) {
+    auto lines = densified(z.land_border);
+    all.insert(all.end(), lines.begin(), lines.end());
+    // Queried only for points near the border, so its cells need no wide margin.
+    zone_borders_.emplace_back(lines, LineIndexOptions{.margin_deg = 0.2});
+  }
+  land_border_ = LineIndex(all);
+}
+
+plan::Snapped Locator::snap(geo::LonLat p) const {
+  if (land_border_.empty() || land_border_.distance_m(p) > map_.plan.border_snap_m) return {};
+  return plan::snap_to_land_border(map_, [&](int z) { return zone_borders_[z].distance_m(p); });
+}
 
 }  // namespace truceline::index

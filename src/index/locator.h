@@ -6,7 +6,8 @@
 // further than 1e-9 degrees from a zone boundary. Distance: index::LineIndex over the line of
 // contact, within 1 mm of the exact geodesic distance.
 //
-// Thread safety: immutable after construction; share one Locator between threads.
+// Thread safety: immutable after construction; share one Locator between threads. It keeps a
+// reference to the map, which must outlive it.
 #include "geo/geos.h"
 #include "index/line_index.h"
 #include "index/zone_grid.h"
@@ -20,6 +21,15 @@ class Locator {
 
   // Index of the zone holding p in map.zones, or -1 when p is in no zone (outside the area).
   int zone_of(geo::LonLat p) const { return grid_.zone_of(p.lon, p.lat); }
+  // The zone of p as every caller should read it: zone_of, and for a point outside every zone the
+  // plan's rule for points just beyond the land border (plan::snap_to_land_border; distances within
+  // 3 cm, as LineIndex measures them).
+  plan::Snapped locate(geo::LonLat p) const {
+    const int z = zone_of(p);
+    return z >= 0 ? plan::Snapped{z, 0} : snap(p);
+  }
+  // The second half of locate, for a caller that already has zone_of(p) < 0.
+  plan::Snapped snap(geo::LonLat p) const;
   // Geodesic distance in metres from p to the line of contact (+inf when the plan has none).
   double distance_to_line_m(geo::LonLat p) const { return loc_.distance_m(p); }
 
@@ -27,8 +37,11 @@ class Locator {
   const LineIndex& line_index() const { return loc_; }
 
  private:
+  const plan::ZoneMap& map_;
   ZoneGrid grid_;
   LineIndex loc_;
+  LineIndex land_border_;                  // the whole land border: most outside points stop here
+  std::vector<LineIndex> zone_borders_;    // each zone's stretch of it, by zone index
 };
 
 }  // namespace truceline::index

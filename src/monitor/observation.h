@@ -71,6 +71,7 @@ struct Placement {
   int zone = -1;                      // index into ZoneMap::zones; -1 outside or unknown
   std::string zone_id, zone_kind, responsible;
   std::optional<double> dist_loc_km;  // geodesic distance to the line of contact
+  std::optional<double> outside_by_m;  // set when the position lies just beyond the land border (plan::Snapped)
 };
 
 // Parses one JSON object. `now_ms` is the server's clock, for the ten-minute rule. Throws

@@ -76,7 +76,9 @@ Placement estimate(const Observation& o, const PlaceOptions& opt) {
 
 void classify(Placement& p, const index::Locator& locator, const plan::ZoneMap& map) {
   const geo::LonLat at{*p.lon, *p.lat};
-  p.zone = locator.zone_of(at);
+  const plan::Snapped where = locator.locate(at);
+  p.zone = where.zone;
+  if (where.outside_by_m > 0) p.outside_by_m = where.outside_by_m;
   if (p.zone < 0) {
     p.zone_id = p.zone_kind = "outside";
   } else {
@@ -108,7 +110,7 @@ void each_member(const Placement& p, Out& out) {
   const auto put_text = [&out](const char* key, const std::string& s) {
     if (!s.empty()) out.text(key, s);
   };
-  put("lat", p.lat), put("lon", p.lon), put("err_m", p.err_m), put("dist_loc_km", p.dist_loc_km);
+  put("lat", p.lat), put("lon", p.lon), put("err_m", p.err_m), put("dist_loc_km", p.dist_loc_km), put("outside_by_m", p.outside_by_m);
   put_text("zone_id", p.zone_id), put_text("zone_kind", p.zone_kind), put_text("responsible", p.responsible);
 }
 

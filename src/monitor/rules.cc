@@ -176,7 +176,7 @@ void attribute(Incident& inc, const std::vector<const Sighting*>& members, const
   inc.side.clear(), inc.origin_side.clear(), inc.crossed_line = false, inc.violations.clear();
   if (!inc.fix.ok) return;
   const geo::LonLat p = inc.fix.pos;
-  const int z = locator.zone_of(p);
+  const int z = locator.locate(p).zone;
   if (z >= 0) {
     const auto& zone = map.zones[z];
     inc.zone = zone.id, inc.zone_kind = zone.kind, inc.responsible = zone.responsible;

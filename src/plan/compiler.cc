@@ -5,13 +5,17 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <map>
 #include <set>
 
 #include "geo/buffer.h"
 #include "geo/errors.h"
 #include "geo/geodesy.h"
+#include "geo/planar.h"
 #include "geo/split.h"
+#include "plan/seams.h"
 
 namespace truceline::plan {
 namespace {
@@ -91,6 +95,20 @@ class Compiler {
     map_.area = polygons_only(geo::unary_union(ctx(), std::move(parts)));
     map_.area_km2 = km2(map_.area);
     shapes_.emplace("area", map_.area.clone());
+    plane_.emplace(geo::fitted_lcc(geo::bounds(map_.area)));
+    if (!plan_.land_border_layer.empty()) load_land_border();
+  }
+
+  void load_land_border() {
+    std::vector<Geom> parts;
+    for (auto& f : io::read_geojson(ctx(), plan_.land_border_layer, warn_)) {
+      if (f.geom.type() != GEOS_LINESTRING && f.geom.type() != GEOS_MULTILINESTRING)
+        throw InputError(plan_.land_border_layer, "feature " + f.id + " is not a line",
+                         "give the land border as LineString or MultiLineString features");
+      parts.push_back(std::move(f.geom));
+    }
+    if (parts.empty()) throw InputError(plan_.land_border_layer, "holds no line", "give the area's land border as lines");
+    land_border_ = geo::unary_union(ctx(), std::move(parts));
   }
 
   // A named shape, clipped to the area. Defined shapes are built on first use.
@@ -103,7 +121,12 @@ class Compiler {
     if (!building_.insert(id).second) fail("shape '" + id + "' is defined in terms of itself", "break the cycle in [shapes]");
     Geom g = build_shape(*def);
     building_.erase(id);
-    return shapes_.emplace(id, polygons_only(g.intersection(map_.area))).first->second;
+    if (def->layer.empty()) return shapes_.emplace(id, polygons_only(g.intersection(map_.area))).first->second;
+    // A layer of its own meets the area's outline only roughly: clip it and close the seams.
+    GapFill fill = close_gaps(g, map_.area, plan_.gap_tolerance_m, *plane_);
+    fill.report.shape = id;
+    map_.seams.push_back(fill.report);
+    return shapes_.emplace(id, std::move(fill.shape)).first->second;
   }
 
   Geom build_shape(const ShapeDef& def) {
@@ -146,13 +169,17 @@ class Compiler {
 
   // The part of the inside shape's boundary that lies within the area, at least `tolerance` from
   // the area's outline (a border or a coast is no line of contact), in pieces of `min_piece` or more.
+  // Distances to the outline are measured in the area's plane (geo/planar.h: within 0.2 %, 6 m of
+  // a 3 km tolerance), probing the boundary every 100 m.
   Geom derive_line(const Geom& inside) {
-    Geom boundary = inside.boundary();
-    Geom near_outline = geo::geodesic_buffer(map_.area.boundary(), std::max(plan_.line.tolerance_m, 1.0));
-    Geom merged = boundary.difference(near_outline).line_merge();
+    const double tol = std::max(plan_.line.tolerance_m, 1.0);
+    const Geom outline =
+        geo::to_plane(geo::clip_to_box(map_.area.boundary(), geo::widened(geo::bounds(inside), 2 * tol)), *plane_);
+    const geo::Prepared obstacle(outline);
     std::vector<Geom> kept;
-    for (const auto& piece : geo::line_parts(merged))
-      if (geo::length_m(piece) >= plan_.line.min_piece_m) kept.push_back(geo::make_line(ctx(), piece));
+    for (const auto& ring : geo::line_parts(inside.boundary()))
+      for (auto& piece : geo::stretches_clear_of(ring, true, obstacle, *plane_, tol, 100))
+        if (geo::length_m(piece) >= plan_.line.min_piece_m) kept.push_back(geo::make_line(ctx(), piece));
     return geo::make_collection(ctx(), GEOS_MULTILINESTRING, std::move(kept));
   }
 
@@ -251,13 +278,15 @@ class Compiler {
 
   // Zones in precedence order: each takes the intersection of its shapes, less what earlier took.
   void build_zones() {
-    Geom taken = geo::empty_polygon(ctx());
+    // What earlier zones left. Every shape lies within the area already, so a zone starts from its
+    // first shape and never pays for an overlay with the whole (finely coasted) area.
+    Geom left = map_.area.clone();
     for (const auto& def : plan_.zones) {
-      Geom g = map_.area.clone();
-      for (const auto& w : def.within) g = g.intersection(shape(w));
-      g = polygons_only(g.difference(taken));
-      taken = polygons_only(taken.union_with(g));
-      Zone z{def.id, def.name, def.kind, def.responsible, def.colour, std::move(g), 0, 0};
+      Geom g = def.within.empty() ? left.clone() : shape(def.within[0]).clone();
+      for (size_t i = 1; i < def.within.size(); ++i) g = g.intersection(shape(def.within[i]));
+      if (!def.within.empty()) g = polygons_only(g.intersection(left));
+      left = polygons_only(left.difference(g));
+      Zone z{def.id, def.name, def.kind, def.responsible, def.colour, std::move(g), {}, 0, 0};
       if (z.colour.empty()) {
         const Party* p = plan_.party(def.responsible);
         z.colour = p ? p->colour : "#cccccc";
@@ -265,7 +294,10 @@ class Compiler {
       z.area_km2 = km2(z.geom);
       map_.zones.push_back(std::move(z));
     }
-    const double left_km2 = km2(polygons_only(map_.area.difference(taken)));
+    map_.fragments = reassign_fragments(map_.zones, {plan_.enclaves, &line_, plan_.line.min_piece_m});
+    if (land_border_)
+      for (auto& z : map_.zones) z.land_border = land_border_.intersection(z.geom);
+    const double left_km2 = km2(left);
     if (left_km2 > opt_.unassigned_warn_km2)
       warn_(plan_.path + ": " + std::to_string(left_km2) + " km² of the area is in no zone (points there classify as outside)");
   }
@@ -280,10 +312,23 @@ class Compiler {
       for (size_t i = 0; i < prepared.size(); ++i)
         if (prepared[i]->covers(pt)) {
           s.zone = static_cast<int>(i);
-          map_.zones[i].population += s.population;
           break;
         }
+      if (s.zone < 0) {
+        const Snapped snap = snap_to_land_border(map_, [&](int z) { return distance_to_lines_m(s.pos, map_.zones[z].land_border); });
+        s.zone = snap.zone;
+        s.outside_by_m = snap.outside_by_m;
+      }
+      if (s.zone >= 0) map_.zones[s.zone].population += s.population;
     }
+  }
+
+  // Brute force over the segments: only the few settlements outside every zone come here.
+  static double distance_to_lines_m(geo::LonLat p, const Geom& lines) {
+    double best = std::numeric_limits<double>::infinity();
+    for (const auto& line : geo::line_parts(lines))
+      for (size_t i = 1; i < line.size(); ++i) best = std::min(best, geo::distance_to_segment_m(p, line[i - 1], line[i]));
+    return best;
   }
 
   const Plan& plan_;
@@ -294,6 +339,8 @@ class Compiler {
   std::map<std::string, Geom> shapes_;
   std::set<std::string> building_;
   Geom line_, inside_, outside_;
+  Geom land_border_;
+  std::optional<geo::Projection> plane_;  // for the seams' morphology (geo/planar.h)
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "io/toml.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -243,6 +244,26 @@ void read_parties_and_zones(const Reader& r, const toml::table& root, Plan& plan
   }
 }
 
+// [[enclaves]]: at = [lon, lat], zone = "id" (docs/plan-format.md, "Seams").
+void read_enclaves(const Reader& r, const toml::table& root, Plan& plan) {
+  for (const toml::table* t : r.array_of_tables(root, "enclaves")) {
+    r.only_keys(*t, "enclaves", {"name", "at", "zone"});
+    Enclave e;
+    e.zone = r.str(*t, "enclaves", "zone", true);
+    e.name = r.str(*t, "enclaves", "name", false, e.zone);
+    if (std::none_of(plan.zones.begin(), plan.zones.end(), [&](const ZoneDef& z) { return z.id == e.zone; }))
+      r.fail(t->get("zone"), "[[enclaves]] zone", "'" + e.zone + "' is not a zone id", "use the id of one of [[zones]]");
+    const toml::node* at = t->get("at");
+    const toml::array* a = at ? at->as_array() : nullptr;
+    if (!a || a->size() != 2 || !a->get(0)->is_number() || !a->get(1)->is_number())
+      r.fail(at ? at : t, "[[enclaves]] at", "must be a position [lon, lat]", "write at = [33.52, 44.61]");
+    e.at = {a->get(0)->value<double>().value(), a->get(1)->value<double>().value()};
+    if (std::abs(e.at.lon) > 180 || std::abs(e.at.lat) > 90)
+      r.fail(at, "[[enclaves]] at", "is not a position on the Earth", "give [lon, lat] in degrees, longitude first");
+    plan.enclaves.push_back(std::move(e));
+  }
+}
+
 void read_rules(const Reader& r, const toml::table& root, Plan& plan) {
   static const std::vector<std::string> kinds{"fire_across_line", "weapon_in_dmz", "weapon_in_band", "air_over_dmz"};
   static const std::vector<std::string> severities{"low", "medium", "high", "critical"};
@@ -347,7 +368,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   const Reader r(path, fs::path(path).parent_path());
   r.only_keys(root, "", {"name", "date", "description", "source", "area", "settlements", "parties", "shapes",
                          "line_of_contact", "dmz", "divide", "zones", "precedence", "withdrawal", "rules",
-                         "monitoring", "alerts"});
+                         "monitoring", "alerts", "enclaves"});
   Plan plan;
   plan.path = path;
   plan.name = r.str(root, "", "name", true);
@@ -356,9 +377,17 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   plan.source = r.str(root, "", "source", false);
   const toml::table* area = r.table_of(root, "area");
   if (!area) r.fail(&root, "[area]", "missing", "add [area] with layer = \"regions.geojson\"");
-  r.only_keys(*area, "area", {"layer", "regions"});
+  r.only_keys(*area, "area", {"layer", "regions", "gap_tolerance", "land_border", "border_snap"});
   plan.area_layer = r.file(*area, "area", "layer", true);
   plan.area_regions = r.strings(*area, "area", "regions");
+  if (auto v = r.length(*area, "area", "gap_tolerance")) plan.gap_tolerance_m = *v;
+  plan.land_border_layer = r.file(*area, "area", "land_border", false);
+  if (!plan.land_border_layer.empty()) plan.border_snap_m = 1500;
+  if (auto v = r.length(*area, "area", "border_snap")) {
+    if (plan.land_border_layer.empty())
+      r.fail(area->get("border_snap"), "[area] border_snap", "needs land_border", "add land_border = \"border.geojson\"");
+    plan.border_snap_m = *v;
+  }
   if (const toml::table* s = r.table_of(root, "settlements")) {
     r.only_keys(*s, "settlements", {"layer"});
     plan.settlements_layer = r.file(*s, "settlements", "layer", true);
@@ -366,6 +395,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   read_parties_and_zones(r, root, plan);
   read_shapes(r, root, plan);
   read_line_and_bands(r, root, plan);
+  read_enclaves(r, root, plan);
   read_rules(r, root, plan);
   read_alerts(r, root, plan);
   check_names(r, root, plan);

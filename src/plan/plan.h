@@ -53,6 +53,14 @@ struct Withdrawal {
   double inside_m = 0, outside_m = 0;
 };
 
+// A part of a zone that lies apart from the zone's main body on purpose (an exclave, a pocket held
+// across the line): declared so that the seam step (plan/seams.h) leaves it to its zone.
+struct Enclave {
+  std::string name;  // for reports; DEFAULT: the zone id
+  geo::LonLat at;    // a point inside it
+  std::string zone;  // zone id it belongs to
+};
+
 // A rule of the ceasefire that incidents are checked against.
 struct Rule {
   std::string id;
@@ -89,6 +97,14 @@ struct Plan {
   std::string name, date, description, source;
   std::string area_layer;
   std::vector<std::string> area_regions;
+  // Gaps narrower than this between a layer shape and the area's outline go to the shape
+  // (plan/seams.h). DEFAULT: 2 km.
+  double gap_tolerance_m = 2000;
+  // The area's land border as lines (the outline less its coasts): points up to border_snap_m
+  // beyond it take the nearest zone, with their distance outside (index/locator.h). DEFAULT: none.
+  std::string land_border_layer;
+  double border_snap_m = 0;  // DEFAULT: 1.5 km when land_border is given
+  std::vector<Enclave> enclaves;
   std::string settlements_layer;
   std::vector<Party> parties;
   std::vector<ShapeDef> shapes;

@@ -113,7 +113,22 @@ std::vector<io::ogr::Layer> plan_layers(const plan::ZoneMap& map) {
 std::string plan_gpkg(const plan::ZoneMap& map) { return io::ogr::write_layers("GPKG", plan_layers(map)); }
 std::string plan_kml(const plan::ZoneMap& map) { return io::ogr::write_layers("LIBKML", plan_layers(map)); }
 
-json summary_json(const plan::ZoneMap& map) {
+json check_json(const plan::PlanCheck& c) {
+  json parts = json::object(), kept = json::array(), seams = json::array(), snapped = json::array(), outside = json::array();
+  for (const auto& p : c.parts) parts[p.zone] = p.parts;
+  for (const auto& f : c.kept)
+    kept.push_back({{"zone", f.zone}, {"reason", f.reason}, {"area_km2", round_to(f.area_km2, 3)}, {"lat", f.at.lat}, {"lon", f.at.lon}});
+  for (const auto& s : c.seams)
+    seams.push_back({{"shape", s.shape}, {"clipped_km2", round_to(s.clipped_km2, 3)}, {"gaps_filled", s.gaps},
+                     {"filled_km2", round_to(s.filled_km2, 3)}});
+  for (const auto* s : c.snapped) snapped.push_back({{"name", s->name}, {"outside_by_m", std::round(s->outside_by_m)}});
+  for (const auto* s : c.outside) outside.push_back({{"name", s->name}, {"lat", s->pos.lat}, {"lon", s->pos.lon}});
+  return {{"parts", parts}, {"fragments_kept", kept}, {"fragments_moved", c.moved}, {"fragments_moved_km2", round_to(c.moved_km2, 3)},
+          {"seams", seams}, {"settlements_snapped", snapped}, {"settlements_outside", outside},
+          {"overlap_km2", round_to(c.overlap_km2, 3)}, {"unassigned_km2", round_to(c.unassigned_km2, 3)}, {"warnings", c.warnings}};
+}
+
+json summary_json(const plan::ZoneMap& map, const plan::PlanCheck& check) {
   json s{{"plan", {{"name", map.plan.name}, {"date", map.plan.date}, {"file", map.plan.path}}},
          {"area_km2", round_to(map.area_km2, 3)},
          {"zones", json::array()},
@@ -137,6 +152,7 @@ json summary_json(const plan::ZoneMap& map) {
     s["lines"].push_back(e);
   }
   for (const auto& [name, a] : map.shape_area_km2) s["shapes_km2"][name] = round_to(a, 3);
+  s["check"] = check_json(check);
   return s;
 }
 

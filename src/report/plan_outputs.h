@@ -5,6 +5,7 @@
 #include <string>
 
 #include "io/ogr.h"
+#include "plan/check.h"
 #include "plan/zone_map.h"
 
 namespace truceline::report {
@@ -20,8 +21,9 @@ std::vector<io::ogr::Layer> plan_layers(const plan::ZoneMap& map);
 // colour): the bytes of zones.gpkg and zones.kml.
 std::string plan_gpkg(const plan::ZoneMap& map);
 std::string plan_kml(const plan::ZoneMap& map);
-// Plan, totals, zones (with their largest settlements), lines, warnings.
-nlohmann::json summary_json(const plan::ZoneMap& map);
+// Plan, totals, zones (with their largest settlements), lines, warnings, and the plan check
+// (plan/check.h) under "check".
+nlohmann::json summary_json(const plan::ZoneMap& map, const plan::PlanCheck& check);
 // The table printed by `plan compile`: zone, kind, responsible, area, population, largest places.
 std::string zone_table(const plan::ZoneMap& map);
 
