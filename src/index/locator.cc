@@ -29,14 +29,17 @@ std::vector<std::vector<geo::LonLat>> densified(const geo::Geom& lines) {
 Locator::Locator(const plan::ZoneMap& map, const ZoneGridOptions& opt)
     : map_(map), grid_(zone_geoms(map), opt), loc_(line_of_contact(map)) {
   if (!(map.plan.border_snap_m > 0)) return;
+  // Queried only for points outside every zone, and the zones' stretches only for points near the
+  // border: coarse cells and a narrow margin (a point beyond it scans every group, and is far from
+  // the border anyway). With the query grid of the line of contact, building these took seconds.
+  const LineIndexOptions coarse{.cell_deg = 0.5, .margin_deg = 0.5};
   std::vector<std::vector<geo::LonLat>> all;
   for (const auto& z : map.zones) {
     auto lines = densified(z.land_border);
     all.insert(all.end(), lines.begin(), lines.end());
-    // Queried only for points near the border, so its cells need no wide margin.
-    zone_borders_.emplace_back(lines, LineIndexOptions{.margin_deg = 0.2});
+    zone_borders_.emplace_back(lines, coarse);
   }
-  land_border_ = LineIndex(all);
+  land_border_ = LineIndex(all, coarse);
 }
 
 plan::Snapped Locator::snap(geo::LonLat p) const {
