@@ -1,4 +1,4 @@
-// Plan parsing: the [alerts] table (defaults, the default plan's thresholds, errors that name the
+// Plan parsing: the [area] seam keys and [[enclaves]], the [alerts] table (defaults, the default plan's thresholds, errors that name the
 // line), and text that once reached undefined behaviour in toml++ (found by fuzz_plan_toml,
 // see io/toml.h): characters beyond ASCII outside strings and comments are a syntax error with
 // the line; inside strings and comments they stay welcome.
@@ -85,6 +85,39 @@ TEST(PlanParseHostile, NonAsciiInStringsAndCommentsStillParses) {
   EXPECT_FALSE(p.name.empty());
   EXPECT_EQ(error_of("name = \"\xD0\x9A\xD0\xB8\xD1\x97\xD0\xB2 \\\" \xEF\xBB\xBD\"\nsource = 'a \xEF\xBB\xBD'\n").find("TOML syntax"),
             std::string::npos);
+}
+
+TEST(SeamsParse, TheDefaultPlanGivesItsLandBorderSnapAndTolerance) {
+  const Plan p = parse_plan(default_plan_path());
+  EXPECT_NE(p.land_border_layer.find("data/border/ua-land-border.geojson"), std::string::npos);
+  EXPECT_DOUBLE_EQ(p.border_snap_m, 2500);
+  EXPECT_DOUBLE_EQ(p.gap_tolerance_m, 2000);
+  EXPECT_TRUE(p.enclaves.empty());
+}
+
+TEST(SeamsParse, EnclavesAndTheirErrorsNameTheKeyAndLine) {
+  const std::string text = io::read_file(default_plan_path());
+  const Plan p = parse_plan_text(text + "\n[[enclaves]]\nname = \"Tuzla\"\nat = [36.6, 45.3]\nzone = \"russian\"\n",
+                                 default_plan_path());
+  ASSERT_EQ(p.enclaves.size(), 1u);
+  EXPECT_EQ(p.enclaves[0].name, "Tuzla");
+  EXPECT_DOUBLE_EQ(p.enclaves[0].at.lon, 36.6);
+  EXPECT_EQ(p.enclaves[0].zone, "russian");
+  std::string e = error_of(text + "\n[[enclaves]]\nat = [36.6, 45.3]\nzone = \"nowhere\"\n");
+  EXPECT_NE(e.find("[[enclaves]] zone: 'nowhere' is not a zone id"), std::string::npos) << e;
+  e = error_of(text + "\n[[enclaves]]\nat = [36.6]\nzone = \"russian\"\n");
+  EXPECT_NE(e.find("[[enclaves]] at: must be a position [lon, lat]"), std::string::npos) << e;
+  e = error_of(text + "\n[[enclaves]]\nat = [45.3, 136.6]\nzone = \"russian\"\n");
+  EXPECT_NE(e.find("is not a position on the Earth"), std::string::npos) << e;
+}
+
+TEST(SeamsParse, BorderSnapNeedsALandBorder) {
+  std::string text = io::read_file(default_plan_path());
+  const auto at = text.find("land_border = ");
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, text.find('\n', at) - at + 1);
+  const std::string e = error_of(text);
+  EXPECT_NE(e.find("[area] border_snap: needs land_border"), std::string::npos) << e;
 }
 
 }  // namespace

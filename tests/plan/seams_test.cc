@@ -84,16 +84,21 @@ Zone zone(const std::string& id, Geom g) {
   return z;
 }
 
-TEST(ReassignFragments, APartAwayFromItsZoneGoesToTheZoneAroundIt) {
-  Square s;
+// West: the west half and a 1 km² plot inside the east half; east: the rest of the east half.
+std::vector<Zone> west_with_a_plot_in_the_east(const Square& s, const Geom& plot) {
   std::vector<Zone> zones;
-  // West: the west half and a 1 km² plot inside the east half; east: the rest of the east half.
-  const Geom plot = s.box(30.15, 48.1, 30.16, 48.11);
   std::vector<Geom> west;
   west.push_back(s.box(30.0, 48.0, 30.1, 48.2));
   west.push_back(plot.clone());
   zones.push_back(zone("west", geo::unary_union(s.ctx, std::move(west))));
   zones.push_back(zone("east", s.box(30.1, 48.0, 30.2, 48.2).difference(plot)));
+  return zones;
+}
+
+TEST(ReassignFragments, APartAwayFromItsZoneGoesToTheZoneAroundIt) {
+  Square s;
+  const Geom plot = s.box(30.15, 48.1, 30.16, 48.11);
+  std::vector<Zone> zones = west_with_a_plot_in_the_east(s, plot);
   const double east_before = zones[1].area_km2;
   const auto found = reassign_fragments(zones, {{}, nullptr, 5000});
   ASSERT_EQ(found.size(), 1u);
@@ -107,13 +112,7 @@ TEST(ReassignFragments, APartAwayFromItsZoneGoesToTheZoneAroundIt) {
 
 TEST(ReassignFragments, ADeclaredEnclaveStaysWithItsZone) {
   Square s;
-  std::vector<Zone> zones;
-  const Geom plot = s.box(30.15, 48.1, 30.16, 48.11);
-  std::vector<Geom> west;
-  west.push_back(s.box(30.0, 48.0, 30.1, 48.2));
-  west.push_back(plot.clone());
-  zones.push_back(zone("west", geo::unary_union(s.ctx, std::move(west))));
-  zones.push_back(zone("east", s.box(30.1, 48.0, 30.2, 48.2).difference(plot)));
+  std::vector<Zone> zones = west_with_a_plot_in_the_east(s, s.box(30.15, 48.1, 30.16, 48.11));
   const std::vector<Enclave> enclaves{{"plot", {30.155, 48.105}, "west"}};
   const auto found = reassign_fragments(zones, {enclaves, nullptr, 5000});
   ASSERT_EQ(found.size(), 1u);
