@@ -19,5 +19,9 @@ set(TRUCELINE_PCH_STD
 function(truceline_pch target)
   if(TRUCELINE_PCH)
     target_precompile_headers(${target} PRIVATE ${TRUCELINE_PCH_STD} ${ARGN})
+    # clang refuses a PCH when a header's mtime differs from when it was built, even if the
+    # header is older (a package reinstalled): ninja then sees nothing to rebuild. Compare the
+    # content instead where the mtime differs.
+    target_compile_options(${target} PRIVATE -fpch-validate-input-files-content)
   endif()
 endfunction()

@@ -251,6 +251,15 @@ void place_fire(SimEvent& e, const Weapon& w, const LineSampler::Where& at, Rng&
     e.truth.pos = origin;  // gunfire and muzzle flashes are where the weapon is
 }
 
+// A point `lo`–`hi` metres off the line, on a random side. The two draws are made one after the
+// other (distance, then side): as two arguments of one call their order would be the compiler's
+// choice, and gcc and clang would simulate different days from one seed.
+geo::LonLat random_off_line(const LineSampler::Where& at, Rng& rng, double lo, double hi) {
+  const double x = rng.uniform(lo, hi);
+  const int side = rng.sign();
+  return off_line(at, side, x);
+}
+
 // A weapon or vehicle standing somewhere: inside a withdrawal band of its class when the plan has
 // one (a violation to find), in the DMZ otherwise, or simply behind the line.
 geo::LonLat place_weapon(const std::string& cls, const LineSampler::Where& at, const Limits& lim, Rng& rng) {
@@ -258,8 +267,8 @@ geo::LonLat place_weapon(const std::string& cls, const LineSampler::Where& at, c
   for (const auto& b : lim.bands)
     if (b.weapon_class == cls && b.to_m > b.from_m + 200) of.push_back(&b);
   if (!of.empty() && rng.chance(0.5)) return in_band(*of[rng.below(static_cast<int>(of.size()))], at, rng);
-  if (lim.dmz_m > 1000 && rng.chance(0.35)) return off_line(at, rng.sign(), rng.uniform(500, lim.dmz_m - 500));
-  return off_line(at, rng.sign(), rng.uniform(1000, 15000));
+  if (lim.dmz_m > 1000 && rng.chance(0.35)) return random_off_line(at, rng, 500, lim.dmz_m - 500);
+  return random_off_line(at, rng, 1000, 15000);
 }
 
 SimEvent make_event_once(const LineSampler& line, const Limits& lim, const SimOptions& opt, Rng& rng) {
@@ -301,10 +310,10 @@ SimEvent make_event_once(const LineSampler& line, const Limits& lim, const SimOp
     e.count = count_up_to(rng, 4);
   } else if (ev == "aircraft" || ev == "uav") {
     // Over the DMZ, where the plan forbids flights; within 8 km of the line when it has none.
-    e.truth.pos = off_line(at, rng.sign(), rng.uniform(0, lim.dmz_m > 0 ? lim.dmz_m : 8000));
+    e.truth.pos = random_off_line(at, rng, 0, lim.dmz_m > 0 ? lim.dmz_m : 8000);
     e.audible = true;
   } else {
-    e.truth.pos = off_line(at, rng.sign(), rng.uniform(200, ev == "troops" ? 3000 : 2500));
+    e.truth.pos = random_off_line(at, rng, 200, ev == "troops" ? 3000 : 2500);
     e.count = ev == "troops" ? rng.between(3, 20) : count_up_to(rng, 3);
     if (ev == "illumination_flare") e.truth.weapon_class = "mortar_lt_100";
   }
@@ -426,7 +435,8 @@ std::optional<Sighting> observe(const SimEvent& e, const Observer& o, Rng& rng) 
   if (heard && rng.chance(0.85)) range_band(s, km * std::exp(0.3 * rng.normal()), {1, 3, 6, 10, 15});
   if (mode == "saw" && rng.chance(0.7)) range_band(s, km * std::exp(0.15 * rng.normal()), {0.5, 1, 2, 3, 5});
   if (mode == "recorded" && rng.chance(0.35)) {
-    s.position = rounded(geo::destination(e.truth.pos, rng.uniform(0, 360), std::fabs(50 * rng.normal())));
+    const double off_m = std::fabs(50 * rng.normal());  // drawn before the direction: see random_off_line
+    s.position = rounded(geo::destination(e.truth.pos, rng.uniform(0, 360), off_m));
     s.position_sigma_m = 50;
   }
   s.count = e.count;

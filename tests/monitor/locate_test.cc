@@ -63,7 +63,8 @@ struct TrialOptions {
 // few kilometres do.
 Trial make_trial(Rng& rng, int n, const TrialOptions& o = {}) {
   Trial t;
-  t.truth = geo::destination(kNear, rng.uniform(0, 360), rng.uniform(0, 10'000));
+  const double off_m = rng.uniform(0, 10'000);  // drawn first: argument order is the compiler's
+  t.truth = geo::destination(kNear, rng.uniform(0, 360), off_m);
   for (int i = 0; i < n; ++i) {
     Sighting s;
     s.id = std::to_string(i + 1);
@@ -302,7 +303,8 @@ TEST(Locate, NearlyParallelBearingsGiveALongEllipse) {
   int in2 = 0, long_ones = 0;
   double worst_from_centre = 0;
   for (int i = 0; i < trials; ++i) {
-    const geo::LonLat truth = geo::destination(kNear, rng.uniform(0, 360), rng.uniform(0, 5000));
+    const double off_m = rng.uniform(0, 5000);  // drawn first: argument order is the compiler's
+    const geo::LonLat truth = geo::destination(kNear, rng.uniform(0, 360), off_m);
     const double look = rng.uniform(0, 360);  // direction from the patrols to the event
     const geo::LonLat mid = geo::destination(truth, look + 180, 6000);
     std::vector<Sighting> ss(2);
