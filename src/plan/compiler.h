@@ -1,6 +1,8 @@
 #pragma once
 // Plan → ZoneMap. Geometry is built in lon/lat with every distance measured on the ellipsoid:
 // buffers through geo::geodesic_buffer, areas through geo::area_m2, lengths through geo::length_m.
+// Tolerances (the seams between layers, plan/seams.h; the line's distance from the outline) are
+// measured in a conformal plane fitted to the area, within 0.2 %.
 #include "io/geojson.h"
 #include "plan/zone_map.h"
 
