@@ -135,6 +135,20 @@ Geom make_collection(const Context& ctx, int type, std::vector<Geom> parts) {
                                                static_cast<unsigned>(raw.size())));
 }
 
+std::vector<Geom> polygons_of(const Geom& g) {
+  std::vector<Geom> out;
+  for (const auto& rings : polygon_parts(g)) out.push_back(make_polygon(g.ctx(), rings));
+  return out;
+}
+
+Geom multipolygon(const Context& ctx, std::vector<Geom> polys) {
+  if (polys.empty()) return empty_polygon(ctx);
+  if (polys.size() == 1) return std::move(polys[0]);
+  return make_collection(ctx, GEOS_MULTIPOLYGON, std::move(polys));
+}
+
+Geom polygons_only(const Geom& g) { return multipolygon(g.ctx(), polygons_of(g)); }
+
 Geom empty_polygon(const Context& ctx) { return Geom(ctx, GEOSGeom_createEmptyPolygon_r(ctx.handle())); }
 
 Geom unary_union(const Context& ctx, std::vector<Geom> parts) {

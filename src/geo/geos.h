@@ -88,6 +88,13 @@ std::vector<LonLat> coords(const Context& ctx, const GEOSGeometry* line);
 std::vector<std::vector<LonLat>> line_parts(const Geom& g);
 // All polygons' rings: outer ring first, then holes, for each polygon part.
 std::vector<std::vector<std::vector<LonLat>>> polygon_parts(const Geom& g);
+// The polygons of a geometry, one Geom each: an overlay may also return lines or points where two
+// areas touch, which are not area.
+std::vector<Geom> polygons_of(const Geom& g);
+// Polygons as one geometry: an empty polygon, the one polygon, or a MultiPolygon.
+Geom multipolygon(const Context& ctx, std::vector<Geom> polys);
+// multipolygon(polygons_of(g)): the area of g and nothing else.
+Geom polygons_only(const Geom& g);
 
 // Prepared geometry for repeated predicates against one geometry, which must outlive it.
 // Not thread-safe.

@@ -22,15 +22,7 @@ namespace {
 
 using geo::Geom;
 
-// Keeps only the polygons of an overlay result: overlays may return lines or points where two
-// zones touch, which are not area.
-Geom polygons_only(const Geom& g) {
-  std::vector<Geom> polys;
-  for (const auto& rings : geo::polygon_parts(g)) polys.push_back(geo::make_polygon(g.ctx(), rings));
-  if (polys.empty()) return geo::empty_polygon(g.ctx());
-  if (polys.size() == 1) return std::move(polys[0]);
-  return geo::make_collection(g.ctx(), GEOS_MULTIPOLYGON, std::move(polys));
-}
+using geo::polygons_only;
 
 double km2(const Geom& g) { return geo::area_m2(g) / 1e6; }
 

@@ -15,17 +15,7 @@ using geo::Geom;
 
 double km2(const Geom& g) { return geo::area_m2(g) / 1e6; }
 
-std::vector<Geom> polygons_of(const Geom& g) {
-  std::vector<Geom> out;
-  for (const auto& rings : geo::polygon_parts(g)) out.push_back(geo::make_polygon(g.ctx(), rings));
-  return out;
-}
-
-Geom multi(const geo::Context& ctx, std::vector<Geom> polys) {
-  if (polys.empty()) return geo::empty_polygon(ctx);
-  if (polys.size() == 1) return std::move(polys[0]);
-  return geo::make_collection(ctx, GEOS_MULTIPOLYGON, std::move(polys));
-}
+using geo::polygons_of;
 
 Geom box_polygon(const geo::Context& ctx, const geo::LonLatBox& b) {
   return geo::make_polygon(ctx, {{{b.min_lon, b.min_lat}, {b.max_lon, b.min_lat}, {b.max_lon, b.max_lat},
@@ -37,7 +27,7 @@ Geom box_polygon(const geo::Context& ctx, const geo::LonLatBox& b) {
 GapFill close_gaps(const Geom& shape, const Geom& area, double gap_m, const geo::Projection& plane) {
   const geo::Context& ctx = area.ctx();
   GapFill out;
-  out.shape = multi(ctx, polygons_of(shape.intersection(area)));
+  out.shape = geo::polygons_only(shape.intersection(area));
   out.report.clipped_km2 = std::max(0.0, km2(shape) - km2(out.shape));
   if (gap_m <= 0 || out.shape.empty()) return out;
 
@@ -46,7 +36,7 @@ GapFill close_gaps(const Geom& shape, const Geom& area, double gap_m, const geo:
   // must touch both the shape and the outline, so a cut along the box never counts as a gap.
   const Geom window = box_polygon(ctx, geo::widened(geo::bounds(out.shape), 3 * gap_m));
   const Geom near_area = area.intersection(window);
-  const Geom gaps_ll = multi(ctx, polygons_of(near_area.difference(out.shape)));
+  const Geom gaps_ll = geo::polygons_only(near_area.difference(out.shape));
   if (gaps_ll.empty()) return out;
   const Geom gaps = geo::to_plane(gaps_ll, plane);
   const Geom opened = geo::planar_buffer(geo::planar_buffer(gaps, -gap_m / 2), gap_m / 2);
@@ -68,12 +58,12 @@ GapFill close_gaps(const Geom& shape, const Geom& area, double gap_m, const geo:
   // Back in lon/lat, widened by a hair and cut to the gaps, so that the filled pieces share their
   // edges with the shape and the outline exactly (the projection's round trip is 1e-9° off).
   Geom back = geo::from_plane(geo::unary_union(ctx, std::move(fill)), plane);
-  Geom exact = multi(ctx, polygons_of(geo::planar_buffer(back, 1e-7).intersection(gaps_ll)));
+  Geom exact = geo::polygons_only(geo::planar_buffer(back, 1e-7).intersection(gaps_ll));
   out.report.filled_km2 = km2(exact);
   std::vector<Geom> both;
   both.push_back(std::move(out.shape));
   both.push_back(std::move(exact));
-  out.shape = multi(ctx, polygons_of(geo::unary_union(ctx, std::move(both))));
+  out.shape = geo::polygons_only(geo::unary_union(ctx, std::move(both)));
   return out;
 }
 
@@ -211,11 +201,11 @@ bool reassign_once(std::vector<Zone>& zones, const FragmentRules& rules, bool an
     std::vector<Geom> stay;
     for (size_t i = 0; i < parts[z].size(); ++i)
       if (!leaving[z][i]) stay.push_back(std::move(parts[z][i].geom));
-    zones[z].geom = multi(ctx, std::move(stay));
+    zones[z].geom = geo::multipolygon(ctx, std::move(stay));
   }
   for (auto& [z, add] : gains) {
     add.push_back(std::move(zones[z].geom));
-    zones[z].geom = multi(ctx, polygons_of(geo::unary_union(ctx, std::move(add))));
+    zones[z].geom = geo::polygons_only(geo::unary_union(ctx, std::move(add)));
   }
   for (auto& z : zones) z.area_km2 = km2(z.geom);
   return true;
