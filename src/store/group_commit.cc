@@ -26,9 +26,10 @@ IdempotencyConflict conflict(const std::string& key) {
   return IdempotencyConflict("idempotency key '" + key + "' was used before for a different request");
 }
 
-// Links the request's records into the chain after `head`, appending them to `rows`; advances
-// `head` past them.
-AppendResult place(const AppendRequest& req, ChainHead& head, int64_t now_ms, std::vector<ChainRow>& rows) {
+// Links the request's records into the chain after `head` and the log's tree, appending them to
+// `rows`; advances `head` and `tree` past them.
+AppendResult place(const AppendRequest& req, ChainHead& head, tlog::Frontier& tree, int64_t now_ms,
+                   std::vector<ChainRow>& rows) {
   AppendResult result;
   const std::vector<NewRecord>& records = *req.records;
   result.ids.reserve(records.size());
@@ -41,6 +42,7 @@ AppendResult place(const AppendRequest& req, ChainHead& head, int64_t now_ms, st
     row.content = assemble_content(req.parts[i], row.seq, now_ms);
     row.prev_hash = std::move(head.hash);
     row.hash = chain_hash(row.prev_hash, row.content);
+    row.log = make_log_row(row.seq, records[i].kind, now_ms, row.content, tree);
     head = {row.seq, row.hash, now_ms};
     result.ids.push_back(row.id);
     rows.push_back(std::move(row));
@@ -49,7 +51,7 @@ AppendResult place(const AppendRequest& req, ChainHead& head, int64_t now_ms, st
 }
 
 // The request's effect inside the open savepoint; advances `head` past its records.
-AppendResult apply(AppendTx& tx, const AppendRequest& req, ChainHead& head, int64_t now_ms) {
+AppendResult apply(AppendTx& tx, const AppendRequest& req, ChainHead& head, tlog::Frontier& tree, int64_t now_ms) {
   const std::string& key = *req.key;
   if (!key.empty()) {
     auto found = tx.find_keys({key});
@@ -59,19 +61,21 @@ AppendResult apply(AppendTx& tx, const AppendRequest& req, ChainHead& head, int6
     }
   }
   std::vector<ChainRow> rows;
-  AppendResult result = place(req, head, now_ms, rows);
+  AppendResult result = place(req, head, tree, now_ms, rows);
   if (!rows.empty()) tx.insert(rows);
   if (!key.empty()) tx.put_keys({{key, *req.request_hash, ids_json(result.ids)}});
   return result;
 }
 
-Outcome run_one(AppendTx& tx, const AppendRequest& req, ChainHead& head, int64_t now_ms) {
+Outcome run_one(AppendTx& tx, const AppendRequest& req, ChainHead& head, tlog::Frontier& tree, int64_t now_ms) {
   tx.savepoint();
   ChainHead after = head;
+  tlog::Frontier tree_after = tree;
   try {
-    Outcome out{apply(tx, req, after, now_ms), nullptr};
+    Outcome out{apply(tx, req, after, tree_after, now_ms), nullptr};
     tx.release();
     head = after;
+    tree = std::move(tree_after);
     return out;
   } catch (...) {
     tx.rollback_to_savepoint();  // if this throws, the whole batch fails, as it must
@@ -98,9 +102,11 @@ void run_each(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
   std::vector<Outcome> outcomes;
   try {
     ChainHead head = tx.begin();
+    tlog::Frontier tree = tx.frontier(head.count);
     const int64_t now_ms = std::max(clock_ms(), head.received_ms);
-    for (AppendRequest* req : batch) outcomes.push_back(run_one(tx, *req, head, now_ms));
+    for (AppendRequest* req : batch) outcomes.push_back(run_one(tx, *req, head, tree, now_ms));
     tx.commit();
+    tx.committed(std::move(tree));
   } catch (...) {
     tx.rollback();
     fail_all(batch, std::current_exception());
@@ -129,6 +135,7 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
   try {
     ChainHead head = tx.begin();
     writing = true;
+    tlog::Frontier tree = tx.frontier(head.count);
     // One received time per transaction, never before the head's, so the chain's times only rise.
     const int64_t now_ms = std::max(clock_ms(), head.received_ms);
 
@@ -155,7 +162,7 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
           continue;
         }
       }
-      outcomes[i].result = place(req, head, now_ms, rows);
+      outcomes[i].result = place(req, head, tree, now_ms, rows);
       if (!key.empty()) {
         puts.push_back({key, *req.request_hash, ids_json(outcomes[i].result.ids)});
         known.emplace(key, AppendTx::KeyRow{*req.request_hash, outcomes[i].result.ids});
@@ -165,6 +172,7 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
     if (!puts.empty()) tx.put_keys(puts);
     writing = false;
     tx.commit();
+    tx.committed(std::move(tree));
   } catch (...) {
     tx.rollback();
     // A failed commit may have committed after all: only a failure before it may be retried.

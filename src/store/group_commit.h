@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "store/chain.h"
+#include "store/log_rows.h"
 #include "store/store.h"
+#include "tlog/tree.h"
 
 namespace truceline::store {
 
@@ -27,6 +29,7 @@ struct ChainRow {
   const NewRecord* in = nullptr;  // kind, target_id, submitter and index
   int64_t received_ms = 0;
   std::string content, prev_hash, hash;
+  LogRow log;  // its leaf in the transparency log
 };
 
 // An idempotency key to store with the ids its request got.
@@ -54,6 +57,19 @@ class AppendTx {
   virtual void commit() = 0;
   // Must not throw: it runs while another error is being reported.
   virtual void rollback() noexcept = 0;
+  // The log tree's right edge at `size` leaves, read inside the open transaction.
+  virtual tlog::Frontier load_frontier(int64_t size) = 0;
+
+  // The right edge after the last commit when it has `size` leaves (nothing else appended since),
+  // else load_frontier(size): another process may have appended to a shared database.
+  tlog::Frontier frontier(int64_t size) {
+    if (!frontier_ || frontier_->size() != size) frontier_ = load_frontier(size);
+    return *frontier_;
+  }
+  void committed(tlog::Frontier f) { frontier_ = std::move(f); }
+
+ private:
+  std::optional<tlog::Frontier> frontier_;
 };
 
 struct AppendRequest {

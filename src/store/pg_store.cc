@@ -2,6 +2,7 @@
 
 #include "store/chain.h"
 #include "store/group_commit.h"
+#include "store/log_rows.h"
 #include "store/pg_conn.h"
 #include "store/pool.h"
 #include "store/query_sql.h"
@@ -24,9 +25,100 @@ CREATE TABLE IF NOT EXISTS records(
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time_ms BIGINT NOT NULL, event TEXT NOT NULL,
   zone_id TEXT NOT NULL, zone_kind TEXT NOT NULL, responsible TEXT NOT NULL,
   lat DOUBLE PRECISION, lon DOUBLE PRECISION);
+CREATE TABLE IF NOT EXISTS log_leaves(seq BIGINT PRIMARY KEY, salt TEXT NOT NULL, entry TEXT NOT NULL,
+  hashes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log_checkpoints(id BIGSERIAL PRIMARY KEY, size BIGINT NOT NULL, root TEXT NOT NULL,
+  vkey TEXT NOT NULL, note TEXT NOT NULL, published INTEGER NOT NULL, made_ms BIGINT NOT NULL);
 )sql";
 
-Record read_record(const pg::Result& r, int row, bool with_body) {
+constexpr const char* kCheckpointColumns = "id, size, root, vkey, note, published, made_ms";
+
+// A PostgreSQL bigint[] literal.
+std::string bigint_array(const std::vector<int64_t>& v) {
+  std::string out = "{";
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i]);
+  return out + "}";
+}
+
+// Stored hashes read through one connection (the writer's, inside its transaction, or a reader's).
+class ConnHashReader : public tlog::HashReader {
+ public:
+  explicit ConnHashReader(Conn& c) : c_(c) {}
+  tlog::Hash hash(tlog::NodeId id) override { return range(id.level, id.index, 1).at(0); }
+  std::vector<tlog::Hash> range(int level, int64_t first, int64_t count) override {
+    const std::vector<int64_t> seqs = rows_holding(level, first, count);
+    const pg::Result r = level == 0
+        ? c_.exec("SELECT substr(hashes, 1, 64) FROM log_leaves WHERE seq BETWEEN $1 AND $2 ORDER BY seq",
+                  {param(first + 1), param(first + count)})
+        : c_.exec("SELECT substr(hashes, " + std::to_string(64 * level + 1) +
+                      ", 64) FROM log_leaves WHERE seq = ANY($1::bigint[]) ORDER BY seq",
+                  {bigint_array(seqs)});
+    std::vector<tlog::Hash> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      const std::string h = r.text(i, 0);
+      if (h.size() != 64) break;
+      out.push_back(hash_in_row(h, 0));
+    }
+    if (static_cast<int64_t>(out.size()) != count)
+      throw std::out_of_range("the log holds no hash at level " + std::to_string(level) + " index " +
+                              std::to_string(first + static_cast<int64_t>(out.size())));
+    return out;
+  }
+
+ private:
+  Conn& c_;
+};
+
+LogCheckpoint read_checkpoint(const pg::Result& r, int i) {
+  return {r.int64(i, 0), r.int64(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.int64(i, 5) != 0, r.int64(i, 6)};
+}
+
+std::optional<LogCheckpoint> latest_checkpoint_in(Conn& c, bool published_only) {
+  const pg::Result r = c.exec(std::string("SELECT ") + kCheckpointColumns + " FROM log_checkpoints" +
+                              (published_only ? " WHERE published = 1" : "") + " ORDER BY id DESC LIMIT 1");
+  if (r.rows() == 0) return std::nullopt;
+  return read_checkpoint(r, 0);
+}
+
+// One row of `COPY log_leaves(seq, salt, entry, hashes)`.
+void append_log_row(std::string& data, int64_t seq, const LogRow& row) {
+  data += std::to_string(seq);
+  for (const std::string* v : {&row.salt_hex, &row.entry, &row.hashes_hex}) {
+    data.push_back('\t');
+    pg::append_copy_field(data, v->c_str());
+  }
+  data.push_back('\n');
+}
+
+// Builds the log's rows for records that have none (a database made before the log), under the
+// chain lock so that no append interleaves.
+void backfill_log(Conn& c) {
+  constexpr int kPage = 10'000;
+  for (;;) {
+    c.exec(std::string("BEGIN; ") + kLockChain);
+    const int64_t size = c.exec("SELECT COALESCE(MAX(seq), 0) FROM log_leaves").int64(0, 0);
+    ConnHashReader reader(c);
+    tlog::Frontier tree = tlog::Frontier::load(reader, size);
+    const pg::Result r = c.exec("SELECT seq, kind, received_ms, content FROM records WHERE seq > $1 ORDER BY seq LIMIT " +
+                                    std::to_string(kPage),
+                                {param(size)});
+    std::string data;
+    for (int i = 0; i < r.rows(); ++i) {
+      if (r.int64(i, 0) != size + i + 1)
+        throw StoreError("record " + std::to_string(r.int64(i, 0)) + " follows a gap in the chain; run verify");
+      append_log_row(data, r.int64(i, 0), make_log_row(r.int64(i, 0), r.text(i, 1), r.int64(i, 2), r.text(i, 3), tree));
+    }
+    if (r.rows() > 0)
+      c.copy_in("COPY log_leaves(seq, salt, entry, hashes) FROM STDIN", [&](std::string& piece) {
+        piece = std::move(data);
+        return false;
+      });
+    c.exec("COMMIT");
+    if (r.rows() < kPage) return;
+  }
+}
+
+Record read_record(const pg::Result& r, int row, bool with_body, bool with_salt = false) {
   Record rec;
   rec.seq = r.int64(row, 0);
   rec.id = r.text(row, 1);
@@ -40,14 +132,19 @@ Record read_record(const pg::Result& r, int row, bool with_body) {
   rec.index = {r.int64(row, 9), r.text(row, 10), r.text(row, 11), r.text(row, 12), r.text(row, 13),
                r.real(row, 14), r.real(row, 15)};
   if (with_body) rec.body = body_of_content(rec.content);
+  if (with_salt) rec.content_salt = r.text(row, kRecordColumnCount);
   return rec;
 }
 
-std::vector<Record> read_all(const pg::Result& r) {
+std::vector<Record> read_all(const pg::Result& r, bool with_salt = false) {
   std::vector<Record> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(read_record(r, i, true));
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_record(r, i, true, with_salt));
   return out;
 }
+
+// kRecordColumns and the record's log salt ("" when it has no leaf).
+const std::string kRecordWithSalt =
+    std::string("SELECT ") + kRecordColumns + ", COALESCE((SELECT salt FROM log_leaves l WHERE l.seq = records.seq), '')";
 
 // INSERT INTO <table>(<columns>) VALUES ($1..$c), ($c+1..$2c), … for `rows` rows of `cols` columns.
 std::string values_sql(const std::string& into, int cols, size_t rows) {
@@ -144,6 +241,16 @@ class PgAppendTx : public AppendTx {
       while (next < rows.size() && piece.size() < kPiece) append_row(piece, rows[next++]);
       return next < rows.size();
     });
+    next = 0;
+    c_->copy_in("COPY log_leaves(seq, salt, entry, hashes) FROM STDIN", [&](std::string& piece) {
+      while (next < rows.size() && piece.size() < kPiece) append_log_row(piece, rows[next].seq, rows[next].log), ++next;
+      return next < rows.size();
+    });
+  }
+
+  tlog::Frontier load_frontier(int64_t size) override {
+    ConnHashReader reader(*c_);
+    return tlog::Frontier::load(reader, size);
   }
 
   void put_keys(const std::vector<KeyPut>& keys) override {
@@ -185,6 +292,7 @@ class PgStore : public Store {
     auto writer = std::make_unique<Conn>(uri);
     // Two processes starting together must not both create the tables.
     writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kRecordsTable + kSharedSchema + "COMMIT;");
+    backfill_log(*writer);
     committer_ = std::make_unique<GroupCommitter>(std::make_unique<PgAppendTx>(std::move(writer)));
   }
 
@@ -201,8 +309,8 @@ class PgStore : public Store {
   }
 
   std::optional<Record> get(const std::string& id) override {
-    auto found = read_all(readers_.acquire()->exec(
-        std::string("SELECT ") + kRecordColumns + " FROM records WHERE seq = $1", {param(seq_of_id(id))}));
+    auto found = read_all(readers_.acquire()->exec(kRecordWithSalt + " FROM records WHERE seq = $1", {param(seq_of_id(id))}),
+                          true);
     if (found.empty()) return std::nullopt;
     return std::move(found.front());
   }
@@ -212,9 +320,9 @@ class PgStore : public Store {
     if (!rec) return {};
     const std::string root = rec->target_id.empty() ? rec->id : rec->target_id;
     return read_all(readers_.acquire()->exec(
-        std::string("SELECT ") + kRecordColumns +
-            " FROM records WHERE seq = $1 OR (target_id = $2 AND target_id <> '') ORDER BY seq",
-        {param(seq_of_id(root)), root}));
+                        kRecordWithSalt + " FROM records WHERE seq = $1 OR (target_id = $2 AND target_id <> '') ORDER BY seq",
+                        {param(seq_of_id(root)), root}),
+                    true);
   }
 
   ChainHead head() override { return read_head(*readers_.acquire()); }
@@ -234,6 +342,35 @@ class PgStore : public Store {
     return Token{r.text(0, 0), r.text(0, 1), r.text(0, 2)};
   }
 
+  std::vector<tlog::Hash> log_hashes(int level, int64_t first, int64_t count) override {
+    auto c = readers_.acquire();
+    return ConnHashReader(*c).range(level, first, count);
+  }
+
+  std::vector<std::string> log_entries(int64_t first, int64_t count) override {
+    const pg::Result r = readers_.acquire()->exec("SELECT entry FROM log_leaves WHERE seq BETWEEN $1 AND $2 ORDER BY seq",
+                                                  {param(first + 1), param(first + count)});
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    return out;
+  }
+
+  int64_t add_checkpoint(const LogCheckpoint& c) override {
+    return readers_.acquire()
+        ->exec("INSERT INTO log_checkpoints(size, root, vkey, note, published, made_ms) VALUES ($1,$2,$3,$4,$5,$6) "
+               "RETURNING id",
+               {param(c.size), c.root, c.vkey, c.note, param(int64_t{c.published}), param(c.made_ms)})
+        .int64(0, 0);
+  }
+
+  void publish_checkpoint(int64_t id, const std::string& note) override {
+    readers_.acquire()->exec("UPDATE log_checkpoints SET published = 1, note = $1 WHERE id = $2", {note, param(id)});
+  }
+
+  std::optional<LogCheckpoint> latest_checkpoint(bool published_only) override {
+    return latest_checkpoint_in(*readers_.acquire(), published_only);
+  }
+
  private:
   Pool<Conn> readers_;
   std::unique_ptr<GroupCommitter> committer_;  // last: its writer thread stops first
@@ -244,13 +381,16 @@ VerifyResult PgStore::verify() {
   constexpr int kPage = 5000;
   auto c = readers_.acquire();
   c->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  ChainVerifier v;
+  RecordVerifier v(latest_checkpoint_in(*c, false));
   int64_t after = 0;
   for (bool more = true; more;) {
     const pg::Result r = c->exec(std::string("SELECT ") + kRecordColumns +
-                                     " FROM records WHERE seq > $1 ORDER BY seq LIMIT " + std::to_string(kPage),
+                                     ", COALESCE(l.salt, ''), COALESCE(l.entry, ''), COALESCE(l.hashes, '') FROM records "
+                                     "LEFT JOIN log_leaves l USING (seq) WHERE seq > $1 ORDER BY seq LIMIT " +
+                                     std::to_string(kPage),
                                  {param(after)});
-    for (int i = 0; i < r.rows() && more; ++i) more = v.check(read_record(r, i, false));
+    for (int i = 0; i < r.rows() && more; ++i)
+      more = v.check(read_record(r, i, false, true), r.text(i, kRecordColumnCount + 1), r.text(i, kRecordColumnCount + 2));
     more = more && r.rows() == kPage;
     if (r.rows() > 0) after = r.int64(r.rows() - 1, 0);
   }

@@ -7,6 +7,7 @@
 
 #include "store/chain.h"
 #include "store/group_commit.h"
+#include "store/log_rows.h"
 #include "store/pool.h"
 #include "store/sqlite_db.h"
 
@@ -23,10 +24,93 @@ CREATE TABLE IF NOT EXISTS records(
   submitter TEXT NOT NULL, received_ms INTEGER NOT NULL, content TEXT NOT NULL,
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time_ms INTEGER NOT NULL, event TEXT NOT NULL,
   zone_id TEXT NOT NULL, zone_kind TEXT NOT NULL, responsible TEXT NOT NULL, lat REAL, lon REAL);
+CREATE TABLE IF NOT EXISTS log_leaves(seq INTEGER PRIMARY KEY, salt TEXT NOT NULL, entry TEXT NOT NULL,
+  hashes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log_checkpoints(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, root TEXT NOT NULL,
+  vkey TEXT NOT NULL, note TEXT NOT NULL, published INTEGER NOT NULL, made_ms INTEGER NOT NULL);
 )sql";
 
-// A row in kRecordColumns order; the body is parsed from content only when asked for.
-Record read_record(const Stmt& s, bool with_body) {
+constexpr const char* kCheckpointColumns = "id, size, root, vkey, note, published, made_ms";
+
+// Stored hashes read through one connection (the writer's, inside its transaction, or a reader's).
+class DbHashReader : public tlog::HashReader {
+ public:
+  explicit DbHashReader(Db& db) : db_(db) {}
+  tlog::Hash hash(tlog::NodeId id) override { return range(id.level, id.index, 1).at(0); }
+  std::vector<tlog::Hash> range(int level, int64_t first, int64_t count) override {
+    std::vector<tlog::Hash> out;
+    out.reserve(static_cast<size_t>(count));
+    if (level == 0) {
+      // Leaf hashes are in consecutive rows: one range scan.
+      Stmt& s = db_.cached("SELECT substr(hashes, 1, 64) FROM log_leaves WHERE seq BETWEEN ? AND ? ORDER BY seq");
+      s.bind(1, first + 1).bind(2, first + count);
+      while (s.step()) out.push_back(hash_in_row(s.text(0), 0));
+    } else {
+      Stmt& s = db_.cached("SELECT hashes FROM log_leaves WHERE seq = ?");
+      for (int64_t seq : rows_holding(level, first, count)) {
+        s.reset().bind(1, seq);
+        if (!s.step()) break;
+        out.push_back(hash_in_row(s.text(0), level));
+      }
+      s.reset();
+    }
+    if (static_cast<int64_t>(out.size()) != count)
+      throw std::out_of_range("the log holds no hash at level " + std::to_string(level) + " index " +
+                              std::to_string(first + static_cast<int64_t>(out.size())));
+    return out;
+  }
+
+ private:
+  Db& db_;
+};
+
+LogCheckpoint read_checkpoint(const Stmt& s) {
+  return {s.int64(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.int64(5) != 0, s.int64(6)};
+}
+
+std::optional<LogCheckpoint> latest_checkpoint_in(Db& db, bool published_only) {
+  Stmt& s = db.cached(std::string("SELECT ") + kCheckpointColumns + " FROM log_checkpoints" +
+                      (published_only ? " WHERE published = 1" : "") + " ORDER BY id DESC LIMIT 1");
+  if (!s.step()) return std::nullopt;
+  LogCheckpoint c = read_checkpoint(s);
+  s.reset();
+  return c;
+}
+
+// Builds the log's rows for records that have none: a database made before the log, opened now.
+// Their content, ids and hashes stay as they are; each gets a salt, an entry and its tree hashes.
+void backfill_log(Db& db) {
+  constexpr int kPage = 10'000;
+  for (;;) {
+    db.exec("BEGIN IMMEDIATE");
+    Stmt& last = db.cached("SELECT COALESCE(MAX(seq), 0) FROM log_leaves");
+    last.step();
+    const int64_t size = last.int64(0);
+    last.reset();
+    DbHashReader reader(db);
+    tlog::Frontier tree = tlog::Frontier::load(reader, size);
+    Stmt& rows = db.cached("SELECT seq, kind, received_ms, content FROM records WHERE seq > ? ORDER BY seq LIMIT " +
+                           std::to_string(kPage));
+    rows.bind(1, size);
+    std::vector<std::pair<int64_t, LogRow>> made;
+    while (rows.step()) {
+      if (rows.int64(0) != size + static_cast<int64_t>(made.size()) + 1)
+        throw StoreError("record " + std::to_string(rows.int64(0)) + " follows a gap in the chain; run verify");
+      made.emplace_back(rows.int64(0), make_log_row(rows.int64(0), rows.text(1), rows.int64(2), rows.text(3), tree));
+    }
+    rows.reset();
+    Stmt& put = db.cached("INSERT INTO log_leaves(seq, salt, entry, hashes) VALUES (?,?,?,?)");
+    for (const auto& [seq, row] : made)
+      put.reset().bind(1, seq).bind_static(2, row.salt_hex).bind_static(3, row.entry).bind_static(4, row.hashes_hex).run();
+    put.reset();
+    db.exec("COMMIT");
+    if (made.size() < static_cast<size_t>(kPage)) return;
+  }
+}
+
+// A row in kRecordColumns order (then the log salt, when with_salt); the body is parsed from
+// content only when asked for.
+Record read_record(const Stmt& s, bool with_body, bool with_salt = false) {
   Record r;
   r.seq = s.int64(0);
   r.id = s.text(1);
@@ -39,14 +123,19 @@ Record read_record(const Stmt& s, bool with_body) {
   r.hash = s.text(8);
   r.index = {s.int64(9), s.text(10), s.text(11), s.text(12), s.text(13), s.real(14), s.real(15)};
   if (with_body) r.body = body_of_content(r.content);
+  if (with_salt) r.content_salt = s.text(kRecordColumnCount);
   return r;
 }
 
-std::vector<Record> read_all(Stmt& s) {
+std::vector<Record> read_all(Stmt& s, bool with_salt = false) {
   std::vector<Record> out;
-  while (s.step()) out.push_back(read_record(s, true));
+  while (s.step()) out.push_back(read_record(s, true, with_salt));
   return out;
 }
+
+// kRecordColumns and the record's log salt ("" when it has no leaf).
+const std::string kRecordWithSalt =
+    std::string("SELECT ") + kRecordColumns + ", COALESCE((SELECT salt FROM log_leaves l WHERE l.seq = records.seq), '')";
 
 class SqliteAppendTx : public AppendTx {
  public:
@@ -88,6 +177,15 @@ class SqliteAppendTx : public AppendTx {
       s.bind_static(11, in.index.event).bind_static(12, in.index.zone_id).bind_static(13, in.index.zone_kind);
       s.bind_static(14, in.index.responsible).bind(15, in.index.lat).bind(16, in.index.lon).run();
     }
+    Stmt& leaf = db_->cached("INSERT INTO log_leaves(seq, salt, entry, hashes) VALUES (?,?,?,?)");
+    for (const ChainRow& r : rows)
+      leaf.reset().bind_static(1, r.seq).bind_static(2, r.log.salt_hex).bind_static(3, r.log.entry)
+          .bind_static(4, r.log.hashes_hex).run();
+  }
+
+  tlog::Frontier load_frontier(int64_t size) override {
+    DbHashReader reader(*db_);
+    return tlog::Frontier::load(reader, size);
   }
 
   void put_keys(const std::vector<KeyPut>& keys) override {
@@ -181,6 +279,7 @@ class SqliteStore : public Store {
     writer->open_wal(std::string(kRecordsTable) + kSharedSchema);
     // The indexes' pages stay in memory between transactions (the default cache is 2 MiB).
     writer->exec("PRAGMA cache_size=-65536");
+    backfill_log(*writer);
     checkpointer_ = std::make_unique<Checkpointer>(path);
     checkpointer_->watch(*writer);
     committer_ = std::make_unique<GroupCommitter>(std::make_unique<SqliteAppendTx>(std::move(writer)));
@@ -201,8 +300,8 @@ class SqliteStore : public Store {
 
   std::optional<Record> get(const std::string& id) override {
     auto db = readers_.acquire();
-    Stmt& s = db->cached(std::string("SELECT ") + kRecordColumns + " FROM records WHERE seq = ?").bind(1, seq_of_id(id));
-    std::vector<Record> found = read_all(s);
+    Stmt& s = db->cached(kRecordWithSalt + " FROM records WHERE seq = ?").bind(1, seq_of_id(id));
+    std::vector<Record> found = read_all(s, true);
     if (found.empty()) return std::nullopt;
     return std::move(found.front());
   }
@@ -212,10 +311,9 @@ class SqliteStore : public Store {
     if (!rec) return {};
     const std::string root = rec->target_id.empty() ? rec->id : rec->target_id;
     auto db = readers_.acquire();
-    Stmt& s = db->cached(std::string("SELECT ") + kRecordColumns +
-                         " FROM records WHERE seq = ?1 OR (target_id = ?2 AND target_id <> '') ORDER BY seq")
+    Stmt& s = db->cached(kRecordWithSalt + " FROM records WHERE seq = ?1 OR (target_id = ?2 AND target_id <> '') ORDER BY seq")
                    .bind(1, seq_of_id(root)).bind(2, root);
-    return read_all(s);
+    return read_all(s, true);
   }
 
   ChainHead head() override {
@@ -229,11 +327,20 @@ class SqliteStore : public Store {
 
   VerifyResult verify() override {
     auto db = readers_.acquire();
-    // One statement, one read snapshot: the chain is checked as it stood when verify began.
-    Stmt s(*db, std::string("SELECT ") + kRecordColumns + " FROM records ORDER BY seq");
-    ChainVerifier v;
-    while (s.step() && v.check(read_record(s, false))) {
+    // One transaction, one read snapshot: the chain and the log are checked as they stood when
+    // verify began.
+    db->exec("BEGIN");
+    RecordVerifier v(latest_checkpoint_in(*db, false));
+    {
+      Stmt s(*db, std::string("SELECT ") + kRecordColumns +
+                      ", COALESCE(l.salt, ''), COALESCE(l.entry, ''), COALESCE(l.hashes, '') FROM records "
+                      "LEFT JOIN log_leaves l USING (seq) ORDER BY seq");
+      while (s.step()) {
+        Record r = read_record(s, false, true);
+        if (!v.check(r, s.text(kRecordColumnCount + 1), s.text(kRecordColumnCount + 2))) break;
+      }
     }
+    db->exec("COMMIT");
     return v.result();
   }
 
@@ -250,6 +357,38 @@ class SqliteStore : public Store {
     Token t{s.text(0), s.text(1), s.text(2)};
     s.reset();
     return t;
+  }
+
+  std::vector<tlog::Hash> log_hashes(int level, int64_t first, int64_t count) override {
+    auto db = readers_.acquire();
+    return DbHashReader(*db).range(level, first, count);
+  }
+
+  std::vector<std::string> log_entries(int64_t first, int64_t count) override {
+    auto db = readers_.acquire();
+    Stmt& s = db->cached("SELECT entry FROM log_leaves WHERE seq BETWEEN ? AND ? ORDER BY seq");
+    s.bind(1, first + 1).bind(2, first + count);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  }
+
+  int64_t add_checkpoint(const LogCheckpoint& c) override {
+    auto db = readers_.acquire();
+    db->cached("INSERT INTO log_checkpoints(size, root, vkey, note, published, made_ms) VALUES (?,?,?,?,?,?)")
+        .bind(1, c.size).bind(2, c.root).bind(3, c.vkey).bind(4, c.note).bind(5, int64_t{c.published}).bind(6, c.made_ms)
+        .run();
+    return sqlite3_last_insert_rowid(db->handle());
+  }
+
+  void publish_checkpoint(int64_t id, const std::string& note) override {
+    auto db = readers_.acquire();
+    db->cached("UPDATE log_checkpoints SET published = 1, note = ? WHERE id = ?").bind(1, note).bind(2, id).run();
+  }
+
+  std::optional<LogCheckpoint> latest_checkpoint(bool published_only) override {
+    auto db = readers_.acquire();
+    return latest_checkpoint_in(*db, published_only);
   }
 
  private:

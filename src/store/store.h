@@ -7,6 +7,11 @@
 // content together with the previous record's hash; nothing is ever updated in place. An
 // append returns only after its transaction is durable (group commit: concurrent appends share
 // one commit).
+//
+// The record is also a transparency log (docs/log.md): each record is one leaf of an RFC 6962
+// Merkle tree, in seq order, whose public entry holds a salted commitment to the content. The
+// leaf, its salt and the tree hashes it completes are written in the record's own transaction,
+// so the tree always matches the records, after a crash too.
 // Thread safety: every method may be called from any number of threads.
 #include <cstdint>
 #include <functional>
@@ -16,6 +21,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "tlog/hash.h"
 
 namespace truceline::store {
 
@@ -47,6 +54,9 @@ struct Record {
   Index index;
   std::string content;     // the canonical text that is hashed (see canonical_content)
   std::string prev_hash, hash;  // lowercase hex SHA-256; the first record's prev_hash is 64 zeros
+  std::string content_salt;     // hex of the 32-byte salt of its log entry's commitment; get() and
+                                // history() fill it, query() leaves it empty
+  int64_t log_index() const { return seq - 1; }
 };
 
 // Record ids: "o-<seq>". seq_of_id gives 0 for anything else.
@@ -96,6 +106,18 @@ struct Token {
   std::string name, role, contingent;  // role: observer, contingent, analyst, admin
 };
 
+// A checkpoint the log signed (docs/log.md). `note` is the signed note: the checkpoint body, the
+// log's signature, and once published the witnesses' cosignatures.
+struct LogCheckpoint {
+  int64_t id = 0;       // order of signing, from 1
+  int64_t size = 0;
+  std::string root;     // base64, as in the body
+  std::string vkey;     // the log key that signed it
+  std::string note;
+  bool published = false;  // reached the witness quorum (or there are no witnesses)
+  int64_t made_ms = 0;
+};
+
 // What verify found: ok, or the first record whose hash, link or index does not match.
 struct VerifyResult {
   bool ok = true;
@@ -125,6 +147,19 @@ class Store {
 
   virtual void add_token(const std::string& token_hash, const Token& t) = 0;
   virtual std::optional<Token> find_token(const std::string& token_hash) = 0;
+
+  // The log (docs/log.md). Leaf i is record seq i+1; the tree's size is head().count.
+  // Stored tree hashes at `level` with indexes first … first+count-1 (tlog/tree.h's scheme); throws
+  // std::out_of_range when one is not stored yet.
+  virtual std::vector<tlog::Hash> log_hashes(int level, int64_t first, int64_t count) = 0;
+  // The entries of leaves first … first+count-1 (fewer when the log is shorter).
+  virtual std::vector<std::string> log_entries(int64_t first, int64_t count) = 0;
+  // Stores a signed checkpoint and returns its id.
+  virtual int64_t add_checkpoint(const LogCheckpoint& c) = 0;
+  // Marks checkpoint `id` published, with its note now carrying the cosignatures.
+  virtual void publish_checkpoint(int64_t id, const std::string& note) = 0;
+  // The latest checkpoint signed (published_only: the latest published).
+  virtual std::optional<LogCheckpoint> latest_checkpoint(bool published_only) = 0;
 };
 
 // A path opens (or creates) a SQLite file; "postgresql://…" connects to PostgreSQL.
