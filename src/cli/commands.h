@@ -16,6 +16,12 @@ void add_incidents_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
 void add_import_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
+void add_witness_commands(CLI::App& app, Action& action);
+void add_log_commands(CLI::App& app, Action& action);
+
+// A private key file: created with mode 0600, never over an existing file; InputError otherwise.
+void write_key_file(const std::string& path, const std::string& text);
+std::string read_key_file(const std::string& path);
 
 // Writes one warning line to stderr.
 void warn_line(const std::string& w);

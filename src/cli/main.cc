@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   truceline::cli::add_report_command(app, action);
   truceline::cli::add_import_command(app, action);
   truceline::cli::add_export_command(app, action);
+  truceline::cli::add_witness_commands(app, action);
+  truceline::cli::add_log_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

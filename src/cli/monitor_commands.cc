@@ -7,6 +7,7 @@
 #include "plan/compiler.h"
 #include "server/api.h"
 #include "server/incident_service.h"
+#include "server/log_publisher.h"
 #include "server/static_routes.h"
 #include "store/store.h"
 
@@ -18,6 +19,47 @@ httplib::Server* g_server = nullptr;
 server::ApiOptions g_limits;
 // Incidents and alerts (docs/incidents.md, The service).
 server::IncidentServiceOptions g_incident_opt;
+// The transparency log's signer (docs/log.md).
+struct LogArgs {
+  std::string key_file;
+  int interval_ms = 1000;
+  std::vector<std::string> witnesses;
+  size_t quorum = 0;
+  bool rotate = false;
+};
+LogArgs g_log;
+
+void add_log_options(CLI::App* serve) {
+  serve->add_option("--log-key", g_log.key_file, "the log's private key (truceline log keygen); without it no checkpoint is signed");
+  serve->add_option("--checkpoint-interval", g_log.interval_ms, "milliseconds between checkpoints at most (DEFAULT: 1000)")
+      ->check(CLI::Range(50, 3'600'000));
+  serve->add_option("--witness", g_log.witnesses, "URL=VKEY of a witness that must cosign (repeatable)");
+  serve->add_option("--witness-quorum", g_log.quorum, "cosignatures a checkpoint needs to be published (DEFAULT: all witnesses)");
+  serve->add_flag("--rotate-log-key", g_log.rotate, "sign with --log-key although the database was signed by another key");
+}
+
+server::LogPublisherOptions log_options() {
+  server::LogPublisherOptions o;
+  if (!g_log.key_file.empty()) {
+    try {
+      o.key = tlog::PrivateKey::parse(read_key_file(g_log.key_file));
+    } catch (const tlog::NoteError& e) {
+      throw InputError(g_log.key_file, e.what(), "make a key with truceline log keygen ORIGIN -o KEYFILE");
+    }
+  }
+  o.interval = std::chrono::milliseconds(g_log.interval_ms);
+  for (const std::string& w : g_log.witnesses) {
+    try {
+      o.witnesses.push_back(server::parse_witness_option(w));
+    } catch (const std::invalid_argument& e) {
+      throw InputError("--witness", e.what());
+    }
+  }
+  if (!o.key && !o.witnesses.empty()) throw InputError("--witness", "witnesses need a checkpoint to cosign", "pass --log-key too");
+  o.quorum = g_log.quorum;
+  o.rotate_key = g_log.rotate;
+  return o;
+}
 
 void add_limit_options(CLI::App* serve) {
   auto& o = g_limits;
@@ -74,6 +116,16 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   server::ApiOptions opt = g_limits;
   opt.threads = static_cast<size_t>(threads);
   server::Api api(map, locator, *store, opt);
+  std::unique_ptr<server::LogPublisher> publisher;
+  try {
+    publisher = std::make_unique<server::LogPublisher>(*store, db, log_options());
+  } catch (const server::LogKeyError& e) {
+    throw InputError("--log-key", e.what());
+  }
+  if (!publisher->signing())
+    warn_line("no --log-key: the log's tree is kept but no checkpoint is signed or published (docs/log.md)");
+  publisher->start();
+  api.attach(publisher.get());
   // Incidents and alerts run beside the API and outlive the HTTP server (declared after them).
   server::IncidentService incidents(map, locator, *store, db, g_incident_opt);
   api.attach(&incidents.engine());
@@ -139,6 +191,7 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   serve->add_option("--threads", threads, "worker threads, each serving one connection at a time (DEFAULT: 64)")
       ->check(CLI::Range(1, 4096));
   add_limit_options(serve);
+  add_log_options(serve);
   serve->add_option("--web", web, "the built dashboard served at / (DEFAULT: found beside the binary or in web/dist)");
   serve->add_option("--alerts", g_incident_opt.alerts_path, "webhooks per contingent, TOML (docs/incidents.md); DEFAULT: none, alerts go to /v1/alerts/stream only");
   serve->add_option("--alerts-log", g_incident_opt.log_path, "the alert delivery log, SQLite (DEFAULT: DB.alerts.sqlite beside a SQLite DB)");

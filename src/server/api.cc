@@ -8,6 +8,7 @@
 #include "monitor/observation.h"
 #include "server/connection_pool.h"
 #include "server/incident_engine.h"
+#include "server/log_publisher.h"
 #include "report/plan_outputs.h"
 
 namespace truceline::server {
@@ -152,6 +153,10 @@ void Api::mount(httplib::Server& s) {
   s.Get("/v1/zones", wrap(&Api::get_zones));
   s.Get("/v1/chain/head", wrap(&Api::get_head));
   s.Get("/v1/health", wrap(&Api::get_health));
+  s.Get("/log/checkpoint", wrap(&Api::log_checkpoint));
+  s.Get(R"(/log/(tile/[A-Za-z0-9_./]+))", wrap(&Api::log_tile));
+  s.Get("/log/proof/inclusion", wrap(&Api::log_inclusion));
+  s.Get("/log/proof/consistency", wrap(&Api::log_consistency));
   if (incidents_) {
     s.Get("/v1/incidents", wrap(&Api::list_incidents));
     s.Get("/v1/incidents/stream", wrap(&Api::incident_stream));
@@ -296,6 +301,11 @@ void Api::get_observation(const httplib::Request& req, httplib::Response& res) {
   for (const auto& h : store_.history(id)) history.push_back(record_json(h));
   json out = record_json(*rec);
   out["history"] = history;
+  // What anyone handed this record needs to find it in the public log (docs/log.md): the exact
+  // content, its salt, and its leaf's index; SHA-256(salt ‖ content) is the entry's commitment.
+  out["log_index"] = rec->log_index();
+  out["content"] = rec->content;
+  out["content_salt"] = rec->content_salt;
   send_json(res, 200, out);
 }
 
@@ -346,6 +356,11 @@ void Api::get_head(const httplib::Request& req, httplib::Response& res) {
 void Api::get_health(const httplib::Request&, httplib::Response& res) {
   json out{{"status", "ok"}, {"plan", map_.plan.name}};
   if (incidents_) out["incidents_read_through"] = incidents_->read_through();
+  if (publisher_) {
+    out["log"] = publisher_->health();
+    // The tree grows but no new checkpoint reaches the quorum: readers see a stopped log.
+    if (out["log"].contains("error")) out["status"] = "degraded";
+  }
   send_json(res, 200, out);
 }
 

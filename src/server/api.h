@@ -32,6 +32,7 @@ struct ApiOptions {
 };
 
 class IncidentEngine;
+class LogPublisher;
 
 class Api {
  public:
@@ -44,6 +45,10 @@ class Api {
   // Serves incidents and alerts from `engine` (docs/api.md) and tells it of every append; call
   // before mount(). The engine must outlive the server.
   void attach(IncidentEngine* engine) { incidents_ = engine; }
+  // Reports the log's signer and witnesses in /v1/health; call before mount(). The /log/
+  // endpoints are served either way (from the store, so any process of a shared database
+  // serves what the signer published).
+  void attach(LogPublisher* publisher) { publisher_ = publisher; }
 
  private:
   struct Caller {
@@ -64,6 +69,11 @@ class Api {
   void get_incident(const httplib::Request& req, httplib::Response& res);
   void incident_stream(const httplib::Request& req, httplib::Response& res);
   void alert_stream(const httplib::Request& req, httplib::Response& res);
+  // The transparency log, public (log_routes.cc; docs/log.md).
+  void log_checkpoint(const httplib::Request& req, httplib::Response& res);
+  void log_tile(const httplib::Request& req, httplib::Response& res);
+  void log_inclusion(const httplib::Request& req, httplib::Response& res);
+  void log_consistency(const httplib::Request& req, httplib::Response& res);
 
   store::NewRecord observation_record(const nlohmann::json& obj, const std::string& field_prefix,
                                       const std::string& kind, const Caller& who);
@@ -73,6 +83,7 @@ class Api {
   const index::Locator& locator_;
   store::Store& store_;
   IncidentEngine* incidents_ = nullptr;
+  LogPublisher* publisher_ = nullptr;
   ApiOptions opt_;
   std::string zones_geojson_;  // rendered once
 

@@ -8,7 +8,7 @@
 #include "alert/delivery_log.h"
 #include "alert/webhook.h"
 #include "server/incident_engine.h"
-#include "store/pg_conn.h"
+#include "store/leader_lock.h"
 
 namespace truceline::server {
 
@@ -37,7 +37,7 @@ class IncidentService {
   alert::AlertConfig config_;
   // PostgreSQL: the session holding the advisory lock that makes this process the one that
   // correlates (docs/incidents.md, Several processes).
-  std::unique_ptr<store::pg::Conn> lock_conn_;
+  std::unique_ptr<store::LeaderLock> lock_;
   std::unique_ptr<alert::DeliveryLog> log_;
   std::unique_ptr<alert::WebhookSender> sender_;
   std::unique_ptr<IncidentEngine> engine_;

@@ -1,0 +1,126 @@
+// `truceline log keygen` and `truceline audit`: the log's key, and the check any party runs
+// against a server's public log (docs/log.md).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "geo/errors.h"
+#include "tlog/audit.h"
+#include "tlog/note.h"
+
+namespace truceline::cli {
+namespace {
+
+// The log's files over HTTP from `url` (a server's base URL; the log is under /log/).
+class HttpLogClient : public tlog::LogClient {
+ public:
+  explicit HttpLogClient(const std::string& url) {
+    const size_t scheme = url.find("://");
+    const size_t slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+    if (scheme == std::string::npos) throw InputError("URL", "'" + url + "' is not an http:// or https:// URL");
+    prefix_ = (slash == std::string::npos ? "" : url.substr(slash)) + "/log/";
+    while (prefix_.find("//") != std::string::npos) prefix_.replace(prefix_.find("//"), 2, "/");
+    client_ = std::make_unique<httplib::Client>(url.substr(0, slash));
+    client_->set_connection_timeout(10, 0);
+    client_->set_read_timeout(30, 0);
+    client_->set_keep_alive(true);
+  }
+  std::optional<std::string> get(const std::string& path) override {
+    const auto res = client_->Get(prefix_ + path);
+    if (!res) throw std::runtime_error("cannot reach the log: " + httplib::to_string(res.error()));
+    if (res->status == 404) return std::nullopt;
+    if (res->status != 200) throw std::runtime_error("GET " + prefix_ + path + " answered " + std::to_string(res->status));
+    return res->body;
+  }
+
+ private:
+  std::string prefix_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+tlog::PublicKey vkey_option(const std::string& text, const char* option) {
+  try {
+    return tlog::PublicKey::parse(text);
+  } catch (const tlog::NoteError& e) {
+    throw InputError(option, e.what(), "pass the key as printed by keygen: name+hash+base64");
+  }
+}
+
+int keygen_command(const std::string& name, const std::string& out, tlog::KeyType type) {
+  std::optional<tlog::PrivateKey> key;
+  try {
+    key = tlog::PrivateKey::generate(name, type);
+  } catch (const tlog::NoteError& e) {
+    throw InputError("NAME", e.what(), "use a schema-less URL such as monitoring.example/ua-log");
+  }
+  write_key_file(out, key->encode() + "\n");
+  std::cerr << "truceline: wrote the private key to " << out << " (mode 0600); its verifier key follows\n";
+  std::cout << key->public_key().vkey() << "\n";
+  return 0;
+}
+
+int audit_command(const std::string& url, const std::string& log_vkey, const std::vector<std::string>& witnesses,
+                  const std::string& state) {
+  tlog::AuditOptions opt;
+  opt.log_key = vkey_option(log_vkey, "--log-vkey");
+  for (const std::string& w : witnesses) opt.witnesses.push_back(vkey_option(w, "--witness"));
+  opt.state_dir = state;
+  HttpLogClient client(url);
+  const tlog::AuditResult r = tlog::audit(client, opt);
+  if (r.ok) {
+    std::cout << "audit " << r.message << "\n";
+    return 0;
+  }
+  std::cerr << "truceline: audit FAILED: " << r.message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+void write_key_file(const std::string& path, const std::string& text) {
+  // O_EXCL: a key is never overwritten by mistake; 0600: only its owner reads it.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    throw InputError(path, std::string("cannot create the key file: ") + std::strerror(errno),
+                     "choose a path that does not exist yet");
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw InputError(path, "cannot write the key file");
+}
+
+std::string read_key_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot read the key file", "make one with truceline log keygen or witness keygen");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void add_log_commands(CLI::App& app, Action& action) {
+  static std::string name, out;
+  auto* log = app.add_subcommand("log", "the record's transparency log (docs/log.md)");
+  log->require_subcommand(1);
+  auto* keygen = log->add_subcommand("keygen", "make the log's Ed25519 signing key; prints its verifier key last");
+  keygen->add_option("ORIGIN", name, "the log's name, a schema-less URL (e.g. monitoring.example/ua-log)")->required();
+  keygen->add_option("-o,--output", out, "the private key file to create (mode 0600)")->required();
+  keygen->callback([&action] { action = [] { return keygen_command(name, out, tlog::KeyType::kEd25519); }; });
+
+  static std::string url, log_vkey, state;
+  static std::vector<std::string> witnesses;
+  auto* audit = app.add_subcommand("audit", "check a server's public log against what this party saw before");
+  audit->add_option("URL", url, "the server's base URL (the log is under URL/log/)")->required();
+  audit->add_option("--log-vkey", log_vkey, "the log's verifier key")->required();
+  audit->add_option("--witness", witnesses, "a witness's verifier key whose cosignature is required (repeatable)");
+  audit->add_option("--state", state, "directory holding this party's last audited checkpoint")->required();
+  audit->callback([&action] { action = [] { return audit_command(url, log_vkey, witnesses, state); }; });
+}
+
+}  // namespace truceline::cli

@@ -1,0 +1,176 @@
+#include "tlog/audit.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tlog/checkpoint.h"
+#include "tlog/entry.h"
+#include "tlog/tiles.h"
+#include "tlog/tree.h"
+
+namespace truceline::tlog {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Problem : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct State {
+  Checkpoint checkpoint;
+  Frontier frontier;
+};
+
+std::optional<std::string> read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Writes `text` to `p` durably: a temporary file, fsync, rename, fsync of the directory.
+void write_durably(const fs::path& p, const std::string& text) {
+  const fs::path tmp = p.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + tmp.string());
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write " + tmp.string());
+  fs::rename(tmp, p);
+  const int dir = ::open(p.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir >= 0) ::fsync(dir), ::close(dir);
+}
+
+// The state file: {"checkpoint": <the note>, "frontier": [base64…]}.
+std::optional<State> load_state(const fs::path& dir) {
+  const auto text = read_file(dir / "state.json");
+  if (!text) return std::nullopt;
+  try {
+    const auto j = nlohmann::json::parse(*text);
+    const Note n = parse_note(j.at("checkpoint").get<std::string>());
+    State s{parse_checkpoint(n.text), {}};
+    std::vector<Hash> hashes;
+    for (const auto& h : j.at("frontier")) {
+      const auto hash = hash_of_base64(h.get<std::string>());
+      if (!hash) throw std::invalid_argument("bad hash");
+      hashes.push_back(*hash);
+    }
+    s.frontier = Frontier::of(s.checkpoint.size, std::move(hashes));
+    if (s.frontier.root() != s.checkpoint.root) throw std::invalid_argument("its tree does not match its checkpoint");
+    return s;
+  } catch (const std::exception& e) {
+    throw Problem("the state in " + (dir / "state.json").string() + " is damaged (" + e.what() +
+                  "); restore it from a backup, or audit from scratch with an empty --state");
+  }
+}
+
+void save_state(const fs::path& dir, const std::string& note, const Frontier& f) {
+  nlohmann::json hashes = nlohmann::json::array();
+  for (const Hash& h : f.hashes()) hashes.push_back(base64(bytes_of(h)));
+  write_durably(dir / "state.json", nlohmann::json{{"checkpoint", note}, {"frontier", hashes}}.dump(1) + "\n");
+}
+
+std::string fetch(LogClient& c, const std::string& path) {
+  auto body = c.get(path);
+  if (!body) throw Problem("the log has no " + path);
+  return *body;
+}
+
+// Checks the signatures; returns the checkpoint and the names of the witnesses that cosigned.
+Checkpoint check_signatures(const std::string& note_text_bytes, const AuditOptions& opt) {
+  Note n;
+  try {
+    n = parse_note(note_text_bytes);
+  } catch (const NoteError& e) {
+    throw Problem(std::string("bad checkpoint: ") + e.what());
+  }
+  if (!find_valid(opt.log_key, n)) throw Problem("bad signature: the checkpoint carries no valid signature by " + opt.log_key.vkey());
+  for (const PublicKey& w : opt.witnesses)
+    if (!find_valid(w, n)) throw Problem("missing cosignature: witness " + w.name + " has not cosigned this checkpoint");
+  Checkpoint c;
+  try {
+    c = parse_checkpoint(n.text);
+  } catch (const std::invalid_argument& e) {
+    throw Problem(std::string("bad checkpoint: ") + e.what());
+  }
+  if (c.origin != opt.log_key.name) throw Problem("the checkpoint is of log '" + c.origin + "', not '" + opt.log_key.name + "'");
+  return c;
+}
+
+void check_consistency(LogClient& client, const State& old, const Checkpoint& now) {
+  const int64_t m = old.checkpoint.size;
+  if (now.size < m)
+    throw Problem("shrunk: the log's checkpoint has " + std::to_string(now.size) + " entries; it had " + std::to_string(m) +
+                  " at the last audit");
+  if (now.size == m) {
+    if (now.root != old.checkpoint.root) throw Problem("fork: the log shows another root at size " + std::to_string(m));
+    return;
+  }
+  if (m == 0) return;
+  const auto j = nlohmann::json::parse(
+      fetch(client, "proof/consistency?first=" + std::to_string(m) + "&second=" + std::to_string(now.size)));
+  std::vector<Hash> proof;
+  for (const auto& h : j.at("proof")) proof.push_back(hash_of_base64(h.get<std::string>()).value_or(Hash{}));
+  if (!verify_consistency(m, now.size, old.checkpoint.root, now.root, proof))
+    throw Problem("fork: checkpoint " + std::to_string(now.size) + " is not consistent with checkpoint " + std::to_string(m) +
+                  " of the last audit");
+}
+
+// Replays entries from the tree's size to `size` into it.
+void replay(LogClient& client, Frontier& tree, int64_t size) {
+  for (int64_t index = tree.size() / kTileWidth; tree.size() < size; ++index) {
+    const int width = static_cast<int>(std::min<int64_t>(kTileWidth, size - index * kTileWidth));
+    const auto entries = parse_entry_bundle(fetch(client, tile_path({true, 0, index, width})));
+    if (static_cast<int>(entries.size()) != width)
+      throw Problem("entry bundle " + std::to_string(index) + " holds " + std::to_string(entries.size()) + " entries, not " +
+                    std::to_string(width));
+    for (int64_t i = tree.size() - index * kTileWidth; i < width; ++i) {
+      const int64_t leaf = index * kTileWidth + i;
+      const auto e = parse_entry(entries[i]);
+      if (!e || e->seq != leaf + 1) throw Problem("entry " + std::to_string(leaf) + " is not a well-formed record entry");
+      tree.append(leaf_hash(entries[i]));
+    }
+  }
+}
+
+}  // namespace
+
+AuditResult audit(LogClient& client, const AuditOptions& opt) {
+  AuditResult r;
+  try {
+    const fs::path dir(opt.state_dir);
+    fs::create_directories(dir);
+    const std::string note = fetch(client, "checkpoint");
+    const Checkpoint now = check_signatures(note, opt);
+    const auto old = load_state(dir);
+    r.size = now.size;
+    r.previous_size = old ? old->checkpoint.size : 0;
+    if (old) check_consistency(client, *old, now);
+    Frontier tree = old ? old->frontier : Frontier();
+    replay(client, tree, now.size);
+    if (tree.root() != now.root)
+      throw Problem("entries " + std::to_string(r.previous_size) + "–" + std::to_string(now.size) +
+                    " do not hash to the checkpoint's root: an entry was removed, altered or added");
+    save_state(dir, note, tree);
+    r.ok = true;
+    r.message = "ok " + now.origin + " size " + std::to_string(now.size) + ": " + std::to_string(now.size - r.previous_size) +
+                " new entries included, consistent with size " + std::to_string(r.previous_size) + ", " +
+                std::to_string(opt.witnesses.size()) + " witness cosignatures checked";
+  } catch (const Problem& e) {
+    r.message = e.what();
+  } catch (const nlohmann::json::exception& e) {
+    r.message = std::string("the log answered a malformed proof: ") + e.what();
+  } catch (const std::invalid_argument& e) {
+    r.message = std::string("the log answered a malformed file: ") + e.what();
+  }
+  return r;
+}
+
+}  // namespace truceline::tlog
