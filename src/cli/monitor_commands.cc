@@ -164,13 +164,21 @@ int verify_command(const std::string& db) {
   return 1;
 }
 
-int token_command(const std::string& db, const store::Token& t) {
+int token_command(const std::string& db, const store::Token& t, const std::string& public_key) {
   auto store = store::open_store(db);
   std::string token;
   try {
     token = server::create_token(*store, t);
   } catch (const std::invalid_argument& e) {
     throw InputError("--role", e.what(), "see docs/api.md, Roles");
+  }
+  if (!public_key.empty()) {
+    try {
+      const std::string keyid = server::register_device_key(*store, t.name, public_key, "registered with the token");
+      std::cerr << "truceline: " << t.name << " must sign its reports with key " << keyid << " (docs/log.md, Signed reports)\n";
+    } catch (const std::invalid_argument& e) {
+      throw InputError("--public-key", e.what(), "pass the raw Ed25519 public key in standard base64 (44 characters)");
+    }
   }
   std::cerr << "truceline: token for " << t.name << " (" << t.role << (t.contingent.empty() ? "" : ", " + t.contingent)
             << "); it is shown once, only its hash is stored\n";
@@ -202,6 +210,7 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   verify->callback([&action] { action = [] { return verify_command(db); }; });
 
   static store::Token token;
+  static std::string public_key;
   auto* tok = app.add_subcommand("token", "manage API tokens");
   tok->require_subcommand(1);
   auto* create = tok->add_subcommand("create", "create a token; prints it as the last line");
@@ -209,7 +218,8 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   create->add_option("--role", token.role, "observer, contingent, analyst or admin")->required();
   create->add_option("--contingent", token.contingent, "for role contingent: the party id it answers for");
   create->add_option("--name", token.name, "who holds the token")->required();
-  create->callback([&action] { action = [] { return token_command(db, token); }; });
+  create->add_option("--public-key", public_key, "an Ed25519 public key (base64) the holder must sign every report with");
+  create->callback([&action] { action = [] { return token_command(db, token, public_key); }; });
 }
 
 }  // namespace truceline::cli

@@ -111,6 +111,20 @@ std::string create_token(store::Store& store, const store::Token& t) {
   return token;
 }
 
+std::string register_device_key(store::Store& store, const std::string& submitter, const std::string& public_key_b64,
+                                const std::string& device) {
+  const auto raw = tlog::unbase64(public_key_b64);
+  if (!raw || raw->size() != 32)
+    throw std::invalid_argument("public_key must be the standard base64 of a 32-byte Ed25519 public key");
+  const tlog::DeviceKey k = tlog::device_key(*raw);
+  store::NewRecord r;
+  r.kind = "device_key";
+  r.submitter = submitter;
+  r.body = json{{"public_key", public_key_b64}, {"keyid", k.keyid}, {"device", device}};
+  store.append({r}, "", "");
+  return k.keyid;
+}
+
 Api::Api(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store, const ApiOptions& opt)
     : map_(map), locator_(locator), store_(store), opt_(opt), zones_geojson_(report::zones_geojson(map).dump()) {}
 
@@ -150,6 +164,7 @@ void Api::mount(httplib::Server& s) {
   s.Get("/v1/observations", wrap(&Api::list_observations));
   s.Get(R"(/v1/observations/([A-Za-z0-9_-]+))", wrap(&Api::get_observation));
   s.Post(R"(/v1/observations/([A-Za-z0-9_-]+)/corrections)", wrap(&Api::post_correction));
+  s.Post("/v1/keys", wrap(&Api::post_key));
   s.Get("/v1/zones", wrap(&Api::get_zones));
   s.Get("/v1/chain/head", wrap(&Api::get_head));
   s.Get("/v1/health", wrap(&Api::get_health));
@@ -209,7 +224,7 @@ void Api::check_rate(const std::string& token_hash) {
 }
 
 store::NewRecord Api::observation_record(const json& obj, const std::string& prefix, const std::string& kind,
-                                         const Caller& who) {
+                                         const Caller& who, const json& envelope) {
   monitor::Observation obs;
   try {
     obs = monitor::parse_observation(obj, now_ms());
@@ -227,9 +242,11 @@ store::NewRecord Api::observation_record(const json& obj, const std::string& pre
     monitor::append_json(r.body_text, obs);
     r.body_text += ",\"placement\":";
     monitor::append_json(r.body_text, p);
+    if (!envelope.is_null()) r.body_text += ",\"signed\":" + json{{"envelope", envelope}}.dump();
     r.body_text.push_back('}');
   } else {
     r.body = json{{"observation", monitor::to_json(obs)}, {"placement", monitor::to_json(p)}};
+    if (!envelope.is_null()) r.body["signed"] = json{{"envelope", envelope}};
   }
   r.index = {obs.time_ms, obs.event, p.zone_id, p.zone_kind, p.responsible, p.lat, p.lon};
   return r;
@@ -242,12 +259,18 @@ void Api::post_observations(const httplib::Request& req, httplib::Response& res)
   if (batch && body.size() > opt_.max_batch)
     throw ApiError(413, "batch_too_large", "at most " + std::to_string(opt_.max_batch) + " observations per request", "");
   if (batch && body.empty()) throw ApiError(422, "empty_batch", "the array holds no observation", "");
+  const std::vector<tlog::DeviceKey> keys = device_keys(who.name);
   std::vector<store::NewRecord> records;
+  json envelope;
   if (batch) {
-    for (size_t i = 0; i < body.size(); ++i)
-      records.push_back(observation_record(body[i], "[" + std::to_string(i) + "].", "observation", who));
+    for (size_t i = 0; i < body.size(); ++i) {
+      const std::string prefix = "[" + std::to_string(i) + "].";
+      const json obs = unwrap(body[i], prefix, keys, envelope);
+      records.push_back(observation_record(obs, prefix, "observation", who, envelope));
+    }
   } else {
-    records.push_back(observation_record(body, "", "observation", who));
+    const json obs = unwrap(body, "", keys, envelope);
+    records.push_back(observation_record(obs, "", "observation", who, envelope));
   }
   const std::string key = req.get_header_value("Idempotency-Key");
   const IngestScope ingesting(incidents_);
@@ -256,6 +279,74 @@ void Api::post_observations(const httplib::Request& req, httplib::Response& res)
   if (!batch) out["id"] = r.ids.at(0);
   if (r.replayed) res.set_header("Idempotent-Replayed", "true");
   send_json(res, 201, out);
+}
+
+std::vector<tlog::DeviceKey> Api::device_keys(const std::string& submitter) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    auto it = keys_.find(submitter);
+    if (it != keys_.end() && std::chrono::duration<double>(now - it->second.at).count() < kKeyCacheS) return it->second.keys;
+  }
+  store::Query q;
+  q.kind = "device_key";
+  q.submitter = submitter;
+  q.limit = 0;
+  std::vector<tlog::DeviceKey> keys;
+  for (const store::Record& r : store_.query(q))
+    if (const auto raw = tlog::unbase64(r.body.value("public_key", "")); raw && raw->size() == 32)
+      keys.push_back(tlog::device_key(*raw));
+  std::lock_guard<std::mutex> lock(keys_mu_);
+  keys_[submitter] = {now, keys};
+  return keys;
+}
+
+json Api::unwrap(const json& item, const std::string& prefix, const std::vector<tlog::DeviceKey>& keys, json& envelope) {
+  envelope = nullptr;
+  if (!tlog::looks_like_envelope(item)) {
+    if (!keys.empty())
+      throw ApiError(422, "signature_required",
+                     prefix + "this token has a registered key: send each observation as a DSSE envelope signed with it "
+                              "(docs/log.md, Signed reports)", prefix + "payloadType");
+    return item;
+  }
+  if (keys.empty())
+    throw ApiError(422, "no_key", prefix + "a signed report needs a key registered for this token (POST /v1/keys)", prefix + "signatures");
+  tlog::Envelope e;
+  try {
+    e = tlog::parse_envelope(item);
+  } catch (const tlog::EnvelopeError& err) {
+    throw ApiError(422, "bad_envelope", prefix + err.what(), prefix + err.field);
+  }
+  if (e.payload_type != tlog::kObservationPayloadType)
+    throw ApiError(422, "bad_envelope", prefix + "payloadType must be " + std::string(tlog::kObservationPayloadType), prefix + "payloadType");
+  if (!tlog::verify_envelope(e, keys))
+    throw ApiError(422, "bad_signature",
+                   prefix + "no signature verifies with a key registered for this token (the signature is over DSSE's "
+                            "PAE of payloadType and the decoded payload)", prefix + "signatures");
+  json obs = json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+  if (!obs.is_object()) throw ApiError(422, "bad_envelope", prefix + "the payload is not a JSON observation object", prefix + "payload");
+  envelope = item;
+  return obs;
+}
+
+void Api::post_key(const httplib::Request& req, httplib::Response& res) {
+  const Caller who = authenticate(req, {"observer", "admin"});
+  const json body = parse_body(req);
+  if (!body.is_object() || !body.contains("public_key") || !body["public_key"].is_string())
+    throw ApiError(422, "missing_field", "send {\"public_key\": \"<base64 of the 32-byte Ed25519 key>\", \"device\": …}", "public_key");
+  const std::string device = body.contains("device") && body["device"].is_string() ? body["device"].get<std::string>() : "";
+  std::string keyid;
+  try {
+    keyid = register_device_key(store_, who.name, body["public_key"].get<std::string>(), device);
+  } catch (const std::invalid_argument& e) {
+    throw ApiError(422, "bad_key", e.what(), "public_key");
+  }
+  {
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    keys_.erase(who.name);
+  }
+  send_json(res, 201, json{{"keyid", keyid}, {"submitter", who.name}});
 }
 
 void Api::list_observations(const httplib::Request& req, httplib::Response& res) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "index/locator.h"
+#include "tlog/dsse.h"
 #include "plan/zone_map.h"
 #include "store/store.h"
 
@@ -76,7 +77,15 @@ class Api {
   void log_consistency(const httplib::Request& req, httplib::Response& res);
 
   store::NewRecord observation_record(const nlohmann::json& obj, const std::string& field_prefix,
-                                      const std::string& kind, const Caller& who);
+                                      const std::string& kind, const Caller& who,
+                                      const nlohmann::json& envelope = nullptr);
+  // Signed reports (docs/log.md): the keys registered for a submitter, cached for kKeyCacheS.
+  std::vector<tlog::DeviceKey> device_keys(const std::string& submitter);
+  // The observation inside `item`: itself, or the payload of a DSSE envelope whose signature a key
+  // of the submitter's verifies. A submitter with keys must sign; one without may not.
+  nlohmann::json unwrap(const nlohmann::json& item, const std::string& prefix, const std::vector<tlog::DeviceKey>& keys,
+                        nlohmann::json& envelope);
+  void post_key(const httplib::Request& req, httplib::Response& res);
   bool may_read(const Caller& who, const store::Record& r) const;
 
   const plan::ZoneMap& map_;
@@ -93,9 +102,22 @@ class Api {
   };
   std::mutex rate_mu_;
   std::unordered_map<std::string, Bucket> buckets_;
+
+  // A key registered through another process is enforced here within this many seconds.
+  static constexpr double kKeyCacheS = 2;
+  struct CachedKeys {
+    std::chrono::steady_clock::time_point at;
+    std::vector<tlog::DeviceKey> keys;
+  };
+  std::mutex keys_mu_;
+  std::unordered_map<std::string, CachedKeys> keys_;
 };
 
 // Creates a token for `t` in the store and returns it; only its SHA-256 is kept.
 std::string create_token(store::Store& store, const store::Token& t);
+// Registers an Ed25519 public key (base64 of its 32 bytes) for the submitter's signed reports, as a
+// `device_key` record of the log; returns its keyid. Throws std::invalid_argument for a bad key.
+std::string register_device_key(store::Store& store, const std::string& submitter, const std::string& public_key_b64,
+                                const std::string& device);
 
 }  // namespace truceline::server
