@@ -4,8 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <httplib.h>
-
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -13,38 +11,12 @@
 
 #include "cli/commands.h"
 #include "geo/errors.h"
+#include "server/http_log_client.h"
 #include "tlog/audit.h"
 #include "tlog/note.h"
 
 namespace truceline::cli {
 namespace {
-
-// The log's files over HTTP from `url` (a server's base URL; the log is under /log/).
-class HttpLogClient : public tlog::LogClient {
- public:
-  explicit HttpLogClient(const std::string& url) {
-    const size_t scheme = url.find("://");
-    const size_t slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-    if (scheme == std::string::npos) throw InputError("URL", "'" + url + "' is not an http:// or https:// URL");
-    prefix_ = (slash == std::string::npos ? "" : url.substr(slash)) + "/log/";
-    while (prefix_.find("//") != std::string::npos) prefix_.replace(prefix_.find("//"), 2, "/");
-    client_ = std::make_unique<httplib::Client>(url.substr(0, slash));
-    client_->set_connection_timeout(10, 0);
-    client_->set_read_timeout(30, 0);
-    client_->set_keep_alive(true);
-  }
-  std::optional<std::string> get(const std::string& path) override {
-    const auto res = client_->Get(prefix_ + path);
-    if (!res) throw std::runtime_error("cannot reach the log: " + httplib::to_string(res.error()));
-    if (res->status == 404) return std::nullopt;
-    if (res->status != 200) throw std::runtime_error("GET " + prefix_ + path + " answered " + std::to_string(res->status));
-    return res->body;
-  }
-
- private:
-  std::string prefix_;
-  std::unique_ptr<httplib::Client> client_;
-};
 
 tlog::PublicKey vkey_option(const std::string& text, const char* option) {
   try {
@@ -73,8 +45,13 @@ int audit_command(const std::string& url, const std::string& log_vkey, const std
   opt.log_key = vkey_option(log_vkey, "--log-vkey");
   for (const std::string& w : witnesses) opt.witnesses.push_back(vkey_option(w, "--witness"));
   opt.state_dir = state;
-  HttpLogClient client(url);
-  const tlog::AuditResult r = tlog::audit(client, opt);
+  std::unique_ptr<server::HttpLogClient> client;
+  try {
+    client = std::make_unique<server::HttpLogClient>(url);
+  } catch (const std::invalid_argument& e) {
+    throw InputError("URL", e.what(), "pass the server's base URL, e.g. http://127.0.0.1:8080");
+  }
+  const tlog::AuditResult r = tlog::audit(*client, opt);
   if (r.ok) {
     std::cout << "audit " << r.message << "\n";
     return 0;

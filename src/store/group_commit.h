@@ -67,22 +67,33 @@ class AppendTx {
     return *frontier_;
   }
   void committed(tlog::Frontier f) { frontier_ = std::move(f); }
+  // False only in benchmarks of what the log costs (StoreOptions): rows get no leaves.
+  bool keeps_log = true;
 
  private:
   std::optional<tlog::Frontier> frontier_;
 };
 
+// A record's log commitment SHA-256(salt ‖ content), begun on the caller's thread over the salt and
+// content_parts' head (the body, nearly all of the content); the writer adds the rest.
+struct PendingCommitment {
+  std::string salt;
+  tlog::Sha256 hash;
+};
+
 struct AppendRequest {
   const std::vector<NewRecord>* records = nullptr;
   std::vector<ContentParts> parts;  // one per record, serialized on the caller's thread
+  std::vector<PendingCommitment> commitments;  // one per record when the store keeps the log
   const std::string* key = nullptr;
   const std::string* request_hash = nullptr;
   std::promise<AppendResult> done;
 };
 
-// Checks the records' indexes and serializes them for the writer; throws std::invalid_argument
-// for an index that disagrees with its body. Runs on the caller's thread.
-void prepare(AppendRequest& req);
+// Checks the records' indexes and serializes them for the writer (and, with `log`, draws their salts
+// and begins their commitments); throws std::invalid_argument for an index that disagrees with its
+// body. Runs on the caller's thread.
+void prepare(AppendRequest& req, bool log = true);
 
 // Runs the batch in one transaction and fulfils every request's promise. The requests' idempotency
 // keys are looked up together, before anything is written; a request whose key conflicts (or

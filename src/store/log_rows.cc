@@ -3,37 +3,34 @@
 #include <stdexcept>
 
 namespace truceline::store {
-namespace {
-
-tlog::Entry entry_of(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& content,
-                     const std::string& salt_hex) {
-  const auto salt = tlog::unhex(salt_hex);
-  if (!salt || salt->size() != tlog::kSaltBytes) throw StoreError("record " + std::to_string(seq) + ": bad log salt");
-  return {seq, kind, received_ms, tlog::commitment(*salt, content)};
-}
-
-}  // namespace
 
 LogRow make_log_row(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& content,
-                    tlog::Frontier& frontier, const std::string& salt_hex) {
+                    tlog::Frontier& frontier, const std::string& salt) {
+  std::string s = salt.empty() ? tlog::random_bytes(tlog::kSaltBytes) : salt;
+  const tlog::Hash c = tlog::commitment(s, content);
+  return log_row_of(seq, kind, received_ms, std::move(s), c, frontier);
+}
+
+LogRow log_row_of(int64_t seq, const std::string& kind, int64_t received_ms, std::string salt, const tlog::Hash& commitment,
+                  tlog::Frontier& frontier) {
   LogRow row;
-  row.salt_hex = salt_hex.empty() ? tlog::hex(tlog::random_bytes(tlog::kSaltBytes)) : salt_hex;
-  row.entry = tlog::encode_entry(entry_of(seq, kind, received_ms, content, row.salt_hex));
-  row.hashes_hex.reserve(128);
-  for (const tlog::Hash& h : frontier.append(tlog::leaf_hash(row.entry))) row.hashes_hex += tlog::hex(h);
+  row.salt = std::move(salt);
+  row.commitment = std::string(tlog::bytes_of(commitment));
+  const std::vector<tlog::Hash> stored = frontier.append(tlog::leaf_hash(entry_bytes(seq, kind, received_ms, row.commitment)));
+  row.hashes.reserve(32 * stored.size());
+  for (const tlog::Hash& h : stored) row.hashes += tlog::bytes_of(h);
   return row;
 }
 
-std::string expected_entry(const Record& r) {
-  return tlog::encode_entry(entry_of(r.seq, r.kind, r.received_ms, r.content, r.content_salt));
+std::string entry_bytes(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& commitment) {
+  if (commitment.size() != 32) throw StoreError("record " + std::to_string(seq) + ": its log commitment is not 32 bytes");
+  return tlog::encode_entry({seq, kind, received_ms, tlog::hash_of_bytes(commitment)});
 }
 
-tlog::Hash hash_in_row(const std::string& hashes_hex, int level) {
-  const size_t at = 64 * static_cast<size_t>(level);
-  if (at + 64 > hashes_hex.size()) throw std::out_of_range("the log row holds no hash at level " + std::to_string(level));
-  const auto bytes = tlog::unhex(std::string_view(hashes_hex).substr(at, 64));
-  if (!bytes) throw StoreError("a log row's hashes are not hex");
-  return tlog::hash_of_bytes(*bytes);
+tlog::Hash hash_in_row(const std::string& hashes, int level) {
+  const size_t at = 32 * static_cast<size_t>(level);
+  if (at + 32 > hashes.size()) throw std::out_of_range("the log row holds no hash at level " + std::to_string(level));
+  return tlog::hash_of_bytes(std::string_view(hashes).substr(at, 32));
 }
 
 std::vector<int64_t> rows_holding(int level, int64_t first, int64_t count) {
@@ -43,18 +40,20 @@ std::vector<int64_t> rows_holding(int level, int64_t first, int64_t count) {
   return seqs;
 }
 
-std::string LogVerifier::check(const Record& r, const std::string& entry, const std::string& hashes_hex) {
+std::string LogVerifier::check(const Record& r, const std::string& commitment, const std::string& hashes) {
+  const auto salt = tlog::unhex(r.content_salt);
   if (r.content_salt.empty()) return "the record has no log leaf";
+  if (!salt || salt->size() != tlog::kSaltBytes) return "the record's log salt is not 32 bytes";
+  if (std::string(tlog::bytes_of(tlog::commitment(*salt, r.content))) != commitment)
+    return "content does not match its log entry (the commitment SHA-256(salt ‖ content) differs)";
   std::string want;
   try {
-    want = expected_entry(r);
+    for (const tlog::Hash& h : frontier_.append(tlog::leaf_hash(entry_bytes(r.seq, r.kind, r.received_ms, commitment))))
+      want += tlog::bytes_of(h);
   } catch (const std::exception& e) {
     return e.what();
   }
-  if (entry != want) return "content does not match its log entry (the commitment or the entry's fields differ)";
-  std::string hashes;
-  for (const tlog::Hash& h : frontier_.append(tlog::leaf_hash(entry))) hashes += tlog::hex(h);
-  if (hashes != hashes_hex) return "the log's tree hashes for this leaf do not match the leaves before it";
+  if (want != hashes) return "the log's tree hashes for this leaf do not match its entry and the leaves before it";
   return {};
 }
 
@@ -72,13 +71,13 @@ bool RecordVerifier::fail(const Record& r, const std::string& why) {
   return false;
 }
 
-bool RecordVerifier::check(const Record& stored, const std::string& entry, const std::string& hashes_hex) {
+bool RecordVerifier::check(const Record& stored, const std::string& commitment, const std::string& hashes) {
   if (failed_) return false;
   if (!chain_.check(stored)) {
     failed_ = chain_.result();
     return false;
   }
-  if (const std::string why = log_.check(stored, entry, hashes_hex); !why.empty()) return fail(stored, why);
+  if (const std::string why = log_.check(stored, commitment, hashes); !why.empty()) return fail(stored, why);
   if (latest_ && latest_->size == log_.frontier().size() &&
       tlog::base64(tlog::bytes_of(log_.frontier().root())) != latest_->root)
     return fail(stored, "the tree of the records up to here has another root than the checkpoint the log signed at size " +

@@ -3,9 +3,12 @@
 // (its salt, its public entry, and the tree hashes its leaf completes), reading a stored hash back,
 // and the store as a tlog::HashReader.
 //
-//   log_leaves(seq, salt, entry, hashes): salt is 64 hex digits, entry the bytes of tlog/entry.h
-//   (ASCII), hashes the hex of the stored hashes leaf seq−1 added, level 0 first (tlog/tree.h).
-// Stored hash (level, i) is in the row of seq leaf_holding({level, i}) + 1, at hex offset 64·level.
+//   log_leaves(seq, salt, commitment, hashes): the 32-byte salt, the 32-byte commitment
+//   SHA-256(salt ‖ content), and the stored hashes leaf seq−1 added, level 0 first (tlog/tree.h),
+//   32 bytes each: BLOBs in SQLite, hex TEXT in PostgreSQL (the backend converts).
+// The entry itself is not stored: it is made from the record's seq, kind and received_ms and the
+// commitment (tlog/entry.h), so the row costs the writer about 130 bytes. Stored hash (level, i) is
+// in the row of seq leaf_holding({level, i}) + 1, at byte 32·level.
 #include <string>
 #include <vector>
 
@@ -17,19 +20,24 @@
 namespace truceline::store {
 
 struct LogRow {
-  std::string salt_hex, entry, hashes_hex;
+  std::string salt, commitment, hashes;  // raw bytes
 };
 
 // The row for record `seq` with content `content`, its leaf added to `frontier`. A new random
-// salt unless `salt_hex` is given.
+// salt unless `salt` (32 bytes) is given.
 LogRow make_log_row(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& content,
-                    tlog::Frontier& frontier, const std::string& salt_hex = {});
+                    tlog::Frontier& frontier, const std::string& salt = {});
 
-// The entry a record must have, given its salt; for verify.
-std::string expected_entry(const Record& r);
+// The row with its salt and commitment made already (the commitment hashed mostly on the caller's
+// thread: see group_commit.h).
+LogRow log_row_of(int64_t seq, const std::string& kind, int64_t received_ms, std::string salt, const tlog::Hash& commitment,
+                  tlog::Frontier& frontier);
 
-// Stored hash `level` of a row's hashes column; throws std::out_of_range when the row holds fewer.
-tlog::Hash hash_in_row(const std::string& hashes_hex, int level);
+// The entry of a record's leaf, from its columns and the stored commitment.
+std::string entry_bytes(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& commitment);
+
+// Stored hash `level` of a row's hashes column (raw); throws std::out_of_range when it holds fewer.
+tlog::Hash hash_in_row(const std::string& hashes, int level);
 
 // The seqs whose rows hold stored hashes (level, first … first+count-1).
 std::vector<int64_t> rows_holding(int level, int64_t first, int64_t count);
@@ -51,8 +59,8 @@ class StoreHashReader : public tlog::HashReader {
 // salt, and the hashes are those its leaf adds to the tree of the records before it.
 class LogVerifier {
  public:
-  // "" when the row is right; else what is wrong.
-  std::string check(const Record& r, const std::string& entry, const std::string& hashes_hex);
+  // "" when the row is right; else what is wrong. `r.content_salt` is the row's salt (hex).
+  std::string check(const Record& r, const std::string& commitment, const std::string& hashes);
   const tlog::Frontier& frontier() const { return frontier_; }
 
  private:
@@ -69,7 +77,7 @@ class RecordVerifier {
  public:
   explicit RecordVerifier(std::optional<LogCheckpoint> latest) : latest_(std::move(latest)) {}
   // False once something is broken; result() then names it.
-  bool check(const Record& stored, const std::string& entry, const std::string& hashes_hex);
+  bool check(const Record& stored, const std::string& commitment, const std::string& hashes);
   VerifyResult result() const;
 
  private:

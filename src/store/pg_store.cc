@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS records(
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time_ms BIGINT NOT NULL, event TEXT NOT NULL,
   zone_id TEXT NOT NULL, zone_kind TEXT NOT NULL, responsible TEXT NOT NULL,
   lat DOUBLE PRECISION, lon DOUBLE PRECISION);
-CREATE TABLE IF NOT EXISTS log_leaves(seq BIGINT PRIMARY KEY, salt TEXT NOT NULL, entry TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS log_leaves(seq BIGINT PRIMARY KEY, salt TEXT NOT NULL, commitment TEXT NOT NULL,
   hashes TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS log_checkpoints(id BIGSERIAL PRIMARY KEY, size BIGINT NOT NULL, root TEXT NOT NULL,
   vkey TEXT NOT NULL, note TEXT NOT NULL, published INTEGER NOT NULL, made_ms BIGINT NOT NULL);
@@ -55,9 +55,9 @@ class ConnHashReader : public tlog::HashReader {
                   {bigint_array(seqs)});
     std::vector<tlog::Hash> out;
     for (int i = 0; i < r.rows(); ++i) {
-      const std::string h = r.text(i, 0);
-      if (h.size() != 64) break;
-      out.push_back(hash_in_row(h, 0));
+      const auto h = tlog::unhex(r.text(i, 0));
+      if (!h || h->size() != 32) break;
+      out.push_back(hash_in_row(*h, 0));
     }
     if (static_cast<int64_t>(out.size()) != count)
       throw std::out_of_range("the log holds no hash at level " + std::to_string(level) + " index " +
@@ -80,15 +80,17 @@ std::optional<LogCheckpoint> latest_checkpoint_in(Conn& c, bool published_only) 
   return read_checkpoint(r, 0);
 }
 
-// One row of `COPY log_leaves(seq, salt, entry, hashes)`.
+// One row of `COPY log_leaves(seq, salt, commitment, hashes)`: hex needs no COPY escapes.
 void append_log_row(std::string& data, int64_t seq, const LogRow& row) {
   data += std::to_string(seq);
-  for (const std::string* v : {&row.salt_hex, &row.entry, &row.hashes_hex}) {
+  for (const std::string* v : {&row.salt, &row.commitment, &row.hashes}) {
     data.push_back('\t');
-    pg::append_copy_field(data, v->c_str());
+    data += tlog::hex(*v);
   }
   data.push_back('\n');
 }
+
+std::string raw_of_hex(const std::string& text) { return tlog::unhex(text).value_or(std::string()); }
 
 // Builds the log's rows for records that have none (a database made before the log), under the
 // chain lock so that no append interleaves.
@@ -109,7 +111,7 @@ void backfill_log(Conn& c) {
       append_log_row(data, r.int64(i, 0), make_log_row(r.int64(i, 0), r.text(i, 1), r.int64(i, 2), r.text(i, 3), tree));
     }
     if (r.rows() > 0)
-      c.copy_in("COPY log_leaves(seq, salt, entry, hashes) FROM STDIN", [&](std::string& piece) {
+      c.copy_in("COPY log_leaves(seq, salt, commitment, hashes) FROM STDIN", [&](std::string& piece) {
         piece = std::move(data);
         return false;
       });
@@ -241,8 +243,9 @@ class PgAppendTx : public AppendTx {
       while (next < rows.size() && piece.size() < kPiece) append_row(piece, rows[next++]);
       return next < rows.size();
     });
+    if (!keeps_log) return;
     next = 0;
-    c_->copy_in("COPY log_leaves(seq, salt, entry, hashes) FROM STDIN", [&](std::string& piece) {
+    c_->copy_in("COPY log_leaves(seq, salt, commitment, hashes) FROM STDIN", [&](std::string& piece) {
       while (next < rows.size() && piece.size() < kPiece) append_log_row(piece, rows[next].seq, rows[next].log), ++next;
       return next < rows.size();
     });
@@ -288,12 +291,14 @@ constexpr size_t kReaders = 16;
 
 class PgStore : public Store {
  public:
-  explicit PgStore(const std::string& uri) : readers_([uri] { return std::make_unique<Conn>(uri); }, kReaders, kReaders) {
+  PgStore(const std::string& uri, const StoreOptions& opt) : readers_([uri] { return std::make_unique<Conn>(uri); }, kReaders, kReaders) {
     auto writer = std::make_unique<Conn>(uri);
     // Two processes starting together must not both create the tables.
     writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kRecordsTable + kSharedSchema + "COMMIT;");
-    backfill_log(*writer);
-    committer_ = std::make_unique<GroupCommitter>(std::make_unique<PgAppendTx>(std::move(writer)));
+    if (opt.transparency_log) backfill_log(*writer);
+    auto tx = std::make_unique<PgAppendTx>(std::move(writer));
+    tx->keeps_log = opt.transparency_log;
+    committer_ = std::make_unique<GroupCommitter>(std::move(tx));
   }
 
   AppendResult append(const std::vector<NewRecord>& records, const std::string& key,
@@ -348,10 +353,12 @@ class PgStore : public Store {
   }
 
   std::vector<std::string> log_entries(int64_t first, int64_t count) override {
-    const pg::Result r = readers_.acquire()->exec("SELECT entry FROM log_leaves WHERE seq BETWEEN $1 AND $2 ORDER BY seq",
-                                                  {param(first + 1), param(first + count)});
+    const pg::Result r = readers_.acquire()->exec(
+        "SELECT seq, kind, received_ms, commitment FROM log_leaves JOIN records USING (seq) WHERE seq BETWEEN $1 AND $2 "
+        "ORDER BY seq",
+        {param(first + 1), param(first + count)});
     std::vector<std::string> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(entry_bytes(r.int64(i, 0), r.text(i, 1), r.int64(i, 2), raw_of_hex(r.text(i, 3))));
     return out;
   }
 
@@ -385,12 +392,13 @@ VerifyResult PgStore::verify() {
   int64_t after = 0;
   for (bool more = true; more;) {
     const pg::Result r = c->exec(std::string("SELECT ") + kRecordColumns +
-                                     ", COALESCE(l.salt, ''), COALESCE(l.entry, ''), COALESCE(l.hashes, '') FROM records "
+                                     ", COALESCE(l.salt, ''), COALESCE(l.commitment, ''), COALESCE(l.hashes, '') FROM records "
                                      "LEFT JOIN log_leaves l USING (seq) WHERE seq > $1 ORDER BY seq LIMIT " +
                                      std::to_string(kPage),
                                  {param(after)});
     for (int i = 0; i < r.rows() && more; ++i)
-      more = v.check(read_record(r, i, false, true), r.text(i, kRecordColumnCount + 1), r.text(i, kRecordColumnCount + 2));
+      more = v.check(read_record(r, i, false, true), raw_of_hex(r.text(i, kRecordColumnCount + 1)),
+                     raw_of_hex(r.text(i, kRecordColumnCount + 2)));
     more = more && r.rows() == kPage;
     if (r.rows() > 0) after = r.int64(r.rows() - 1, 0);
   }
@@ -400,6 +408,8 @@ VerifyResult PgStore::verify() {
 
 }  // namespace
 
-std::unique_ptr<Store> open_pg_store(const std::string& uri) { return std::make_unique<PgStore>(uri); }
+std::unique_ptr<Store> open_pg_store(const std::string& uri, const StoreOptions& opt) {
+  return std::make_unique<PgStore>(uri, opt);
+}
 
 }  // namespace truceline::store

@@ -12,6 +12,6 @@ namespace truceline::store {
 
 // Connects to `uri` (postgresql://…) and creates the tables when missing; throws StoreError
 // naming the database (password hidden).
-std::unique_ptr<Store> open_pg_store(const std::string& uri);
+std::unique_ptr<Store> open_pg_store(const std::string& uri, const StoreOptions& opt = {});
 
 }  // namespace truceline::store

@@ -33,6 +33,11 @@ Stmt& Stmt::bind_static(int i, const std::string& v) {
   return *this;
 }
 
+Stmt& Stmt::bind_blob_static(int i, const std::string& v) {
+  if (sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC) != SQLITE_OK) db_.fail("binding");
+  return *this;
+}
+
 Stmt& Stmt::bind(int i, int64_t v) {
   if (sqlite3_bind_int64(s_, i, v) != SQLITE_OK) db_.fail("binding");
   return *this;
@@ -58,6 +63,11 @@ bool Stmt::step() {
 
 std::string Stmt::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
+}
+
+std::string Stmt::blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col))) : std::string();
 }
 

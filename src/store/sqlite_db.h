@@ -32,11 +32,14 @@ class Stmt {
   // Without a copy: `v` must stay unchanged until the statement is reset.
   Stmt& bind_static(int i, const std::string& v);
   Stmt& bind_static(int i, int64_t v) { return bind(i, v); }
+  // As a BLOB, without a copy (the same lifetime rule as bind_static).
+  Stmt& bind_blob_static(int i, const std::string& v);
   // True while there is a row.
   bool step();
   void run() { step(); }
 
   std::string text(int col) const;
+  std::string blob(int col) const;
   int64_t int64(int col) const { return sqlite3_column_int64(s_, col); }
   std::optional<double> real(int col) const;
 

@@ -24,8 +24,8 @@ CREATE TABLE IF NOT EXISTS records(
   submitter TEXT NOT NULL, received_ms INTEGER NOT NULL, content TEXT NOT NULL,
   prev_hash TEXT NOT NULL, hash TEXT NOT NULL, time_ms INTEGER NOT NULL, event TEXT NOT NULL,
   zone_id TEXT NOT NULL, zone_kind TEXT NOT NULL, responsible TEXT NOT NULL, lat REAL, lon REAL);
-CREATE TABLE IF NOT EXISTS log_leaves(seq INTEGER PRIMARY KEY, salt TEXT NOT NULL, entry TEXT NOT NULL,
-  hashes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log_leaves(seq INTEGER PRIMARY KEY, salt BLOB NOT NULL, commitment BLOB NOT NULL,
+  hashes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS log_checkpoints(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, root TEXT NOT NULL,
   vkey TEXT NOT NULL, note TEXT NOT NULL, published INTEGER NOT NULL, made_ms INTEGER NOT NULL);
 )sql";
@@ -42,15 +42,15 @@ class DbHashReader : public tlog::HashReader {
     out.reserve(static_cast<size_t>(count));
     if (level == 0) {
       // Leaf hashes are in consecutive rows: one range scan.
-      Stmt& s = db_.cached("SELECT substr(hashes, 1, 64) FROM log_leaves WHERE seq BETWEEN ? AND ? ORDER BY seq");
+      Stmt& s = db_.cached("SELECT substr(hashes, 1, 32) FROM log_leaves WHERE seq BETWEEN ? AND ? ORDER BY seq");
       s.bind(1, first + 1).bind(2, first + count);
-      while (s.step()) out.push_back(hash_in_row(s.text(0), 0));
+      while (s.step()) out.push_back(hash_in_row(s.blob(0), 0));
     } else {
       Stmt& s = db_.cached("SELECT hashes FROM log_leaves WHERE seq = ?");
       for (int64_t seq : rows_holding(level, first, count)) {
         s.reset().bind(1, seq);
         if (!s.step()) break;
-        out.push_back(hash_in_row(s.text(0), level));
+        out.push_back(hash_in_row(s.blob(0), level));
       }
       s.reset();
     }
@@ -99,9 +99,10 @@ void backfill_log(Db& db) {
       made.emplace_back(rows.int64(0), make_log_row(rows.int64(0), rows.text(1), rows.int64(2), rows.text(3), tree));
     }
     rows.reset();
-    Stmt& put = db.cached("INSERT INTO log_leaves(seq, salt, entry, hashes) VALUES (?,?,?,?)");
+    Stmt& put = db.cached("INSERT INTO log_leaves(seq, salt, commitment, hashes) VALUES (?,?,?,?)");
     for (const auto& [seq, row] : made)
-      put.reset().bind(1, seq).bind_static(2, row.salt_hex).bind_static(3, row.entry).bind_static(4, row.hashes_hex).run();
+      put.reset().bind(1, seq).bind_blob_static(2, row.salt).bind_blob_static(3, row.commitment)
+          .bind_blob_static(4, row.hashes).run();
     put.reset();
     db.exec("COMMIT");
     if (made.size() < static_cast<size_t>(kPage)) return;
@@ -123,7 +124,7 @@ Record read_record(const Stmt& s, bool with_body, bool with_salt = false) {
   r.hash = s.text(8);
   r.index = {s.int64(9), s.text(10), s.text(11), s.text(12), s.text(13), s.real(14), s.real(15)};
   if (with_body) r.body = body_of_content(r.content);
-  if (with_salt) r.content_salt = s.text(kRecordColumnCount);
+  if (with_salt) r.content_salt = tlog::hex(s.blob(kRecordColumnCount));
   return r;
 }
 
@@ -135,7 +136,7 @@ std::vector<Record> read_all(Stmt& s, bool with_salt = false) {
 
 // kRecordColumns and the record's log salt ("" when it has no leaf).
 const std::string kRecordWithSalt =
-    std::string("SELECT ") + kRecordColumns + ", COALESCE((SELECT salt FROM log_leaves l WHERE l.seq = records.seq), '')";
+    std::string("SELECT ") + kRecordColumns + ", (SELECT salt FROM log_leaves l WHERE l.seq = records.seq)";
 
 class SqliteAppendTx : public AppendTx {
  public:
@@ -177,10 +178,11 @@ class SqliteAppendTx : public AppendTx {
       s.bind_static(11, in.index.event).bind_static(12, in.index.zone_id).bind_static(13, in.index.zone_kind);
       s.bind_static(14, in.index.responsible).bind(15, in.index.lat).bind(16, in.index.lon).run();
     }
-    Stmt& leaf = db_->cached("INSERT INTO log_leaves(seq, salt, entry, hashes) VALUES (?,?,?,?)");
+    if (!keeps_log) return;
+    Stmt& leaf = db_->cached("INSERT INTO log_leaves(seq, salt, commitment, hashes) VALUES (?,?,?,?)");
     for (const ChainRow& r : rows)
-      leaf.reset().bind_static(1, r.seq).bind_static(2, r.log.salt_hex).bind_static(3, r.log.entry)
-          .bind_static(4, r.log.hashes_hex).run();
+      leaf.reset().bind_static(1, r.seq).bind_blob_static(2, r.log.salt).bind_blob_static(3, r.log.commitment)
+          .bind_blob_static(4, r.log.hashes).run();
   }
 
   tlog::Frontier load_frontier(int64_t size) override {
@@ -273,16 +275,18 @@ class SqliteStore : public Store {
   }
 
  public:
-  explicit SqliteStore(const std::string& path)
+  SqliteStore(const std::string& path, const StoreOptions& opt)
       : path_(path), readers_([path] { return open_reader(path); }, 64) {
     auto writer = std::make_unique<Db>(path, true);
     writer->open_wal(std::string(kRecordsTable) + kSharedSchema);
     // The indexes' pages stay in memory between transactions (the default cache is 2 MiB).
     writer->exec("PRAGMA cache_size=-65536");
-    backfill_log(*writer);
+    if (opt.transparency_log) backfill_log(*writer);
     checkpointer_ = std::make_unique<Checkpointer>(path);
     checkpointer_->watch(*writer);
-    committer_ = std::make_unique<GroupCommitter>(std::make_unique<SqliteAppendTx>(std::move(writer)));
+    auto tx = std::make_unique<SqliteAppendTx>(std::move(writer));
+    tx->keeps_log = opt.transparency_log;
+    committer_ = std::make_unique<GroupCommitter>(std::move(tx));
   }
 
   AppendResult append(const std::vector<NewRecord>& records, const std::string& key,
@@ -333,11 +337,10 @@ class SqliteStore : public Store {
     RecordVerifier v(latest_checkpoint_in(*db, false));
     {
       Stmt s(*db, std::string("SELECT ") + kRecordColumns +
-                      ", COALESCE(l.salt, ''), COALESCE(l.entry, ''), COALESCE(l.hashes, '') FROM records "
-                      "LEFT JOIN log_leaves l USING (seq) ORDER BY seq");
+                      ", l.salt, l.commitment, l.hashes FROM records LEFT JOIN log_leaves l USING (seq) ORDER BY seq");
       while (s.step()) {
         Record r = read_record(s, false, true);
-        if (!v.check(r, s.text(kRecordColumnCount + 1), s.text(kRecordColumnCount + 2))) break;
+        if (!v.check(r, s.blob(kRecordColumnCount + 1), s.blob(kRecordColumnCount + 2))) break;
       }
     }
     db->exec("COMMIT");
@@ -366,10 +369,12 @@ class SqliteStore : public Store {
 
   std::vector<std::string> log_entries(int64_t first, int64_t count) override {
     auto db = readers_.acquire();
-    Stmt& s = db->cached("SELECT entry FROM log_leaves WHERE seq BETWEEN ? AND ? ORDER BY seq");
+    Stmt& s = db->cached(
+        "SELECT seq, kind, received_ms, commitment FROM log_leaves JOIN records USING (seq) WHERE seq BETWEEN ? AND ? "
+        "ORDER BY seq");
     s.bind(1, first + 1).bind(2, first + count);
     std::vector<std::string> out;
-    while (s.step()) out.push_back(s.text(0));
+    while (s.step()) out.push_back(entry_bytes(s.int64(0), s.text(1), s.int64(2), s.blob(3)));
     return out;
   }
 
@@ -400,6 +405,8 @@ class SqliteStore : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path) { return std::make_unique<SqliteStore>(path); }
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& opt) {
+  return std::make_unique<SqliteStore>(path, opt);
+}
 
 }  // namespace truceline::store

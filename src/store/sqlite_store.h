@@ -10,6 +10,6 @@
 namespace truceline::store {
 
 // Opens or creates the database at `path`; throws StoreError naming the path.
-std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& opt = {});
 
 }  // namespace truceline::store

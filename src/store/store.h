@@ -162,7 +162,13 @@ class Store {
   virtual std::optional<LogCheckpoint> latest_checkpoint(bool published_only) = 0;
 };
 
+struct StoreOptions {
+  // DEFAULT: true. False writes records without log leaves, for benchmarks that measure what the
+  // log costs; the next store opened with the log builds the missing leaves.
+  bool transparency_log = true;
+};
+
 // A path opens (or creates) a SQLite file; "postgresql://…" connects to PostgreSQL.
-std::unique_ptr<Store> open_store(const std::string& db);
+std::unique_ptr<Store> open_store(const std::string& db, const StoreOptions& opt = {});
 
 }  // namespace truceline::store

@@ -111,10 +111,11 @@ TEST_P(LogStoreTest, ADatabaseFromBeforeTheLogGetsItsTreeWhenOpened) {
   EXPECT_EQ(v.count, 50);
 }
 
-TEST_P(LogStoreTest, VerifyCatchesARewrittenEntry) {
+TEST_P(LogStoreTest, VerifyCatchesARewrittenCommitment) {
   add(6);
   store_.reset();
-  run_sql(db_, "UPDATE log_leaves SET entry = replace(entry, 'kind observation', 'kind retraction') WHERE seq = 3");
+  run_sql(db_, GetParam() == "SQLite" ? "UPDATE log_leaves SET commitment = zeroblob(32) WHERE seq = 3"
+                                      : "UPDATE log_leaves SET commitment = repeat('0', 64) WHERE seq = 3");
   const VerifyResult v = open_store(db_)->verify();
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.bad_seq, 3);
