@@ -21,7 +21,8 @@ void add_log_commands(CLI::App& app, Action& action);
 
 // A private key file: created with mode 0600, never over an existing file; InputError otherwise.
 void write_key_file(const std::string& path, const std::string& text);
-std::string read_key_file(const std::string& path);
+// The whole file; InputError naming it when it cannot be read.
+std::string read_text_file(const std::string& path);
 
 // Writes one warning line to stderr.
 void warn_line(const std::string& w);

@@ -9,6 +9,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "geo/errors.h"
 #include "server/http_log_client.h"
@@ -39,9 +41,22 @@ int keygen_command(const std::string& name, const std::string& out, tlog::KeyTyp
   return 0;
 }
 
+// A record as GET /v1/observations/{id} gives it.
+tlog::RecordClaim record_claim(const std::string& path) {
+  try {
+    const auto j = nlohmann::json::parse(read_text_file(path));
+    return {j.at("id").get<std::string>(), j.at("log_index").get<int64_t>(), j.at("content").get<std::string>(),
+            j.at("content_salt").get<std::string>()};
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path, std::string("not a record with log_index, content and content_salt: ") + e.what(),
+                     "save the record from GET /v1/observations/{id}");
+  }
+}
+
 int audit_command(const std::string& url, const std::string& log_vkey, const std::vector<std::string>& witnesses,
-                  const std::string& state) {
+                  const std::string& state, const std::vector<std::string>& records) {
   tlog::AuditOptions opt;
+  for (const std::string& r : records) opt.records.push_back(record_claim(r));
   opt.log_key = vkey_option(log_vkey, "--log-vkey");
   for (const std::string& w : witnesses) opt.witnesses.push_back(vkey_option(w, "--witness"));
   opt.state_dir = state;
@@ -68,14 +83,24 @@ void write_key_file(const std::string& path, const std::string& text) {
   if (fd < 0)
     throw InputError(path, std::string("cannot create the key file: ") + std::strerror(errno),
                      "choose a path that does not exist yet");
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  const bool ok = done == text.size() && ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok) throw InputError(path, "cannot write the key file");
+  if (!ok) {
+    ::unlink(path.c_str());  // no half-written key left behind
+    throw InputError(path, "cannot write the key file");
+  }
 }
 
-std::string read_key_file(const std::string& path) {
+std::string read_text_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read the key file", "make one with truceline log keygen or witness keygen");
+  if (!in) throw InputError(path, "cannot read the file", "check the path (keys come from truceline log keygen or witness keygen)");
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -91,13 +116,14 @@ void add_log_commands(CLI::App& app, Action& action) {
   keygen->callback([&action] { action = [] { return keygen_command(name, out, tlog::KeyType::kEd25519); }; });
 
   static std::string url, log_vkey, state;
-  static std::vector<std::string> witnesses;
+  static std::vector<std::string> witnesses, records;
   auto* audit = app.add_subcommand("audit", "check a server's public log against what this party saw before");
   audit->add_option("URL", url, "the server's base URL (the log is under URL/log/)")->required();
   audit->add_option("--log-vkey", log_vkey, "the log's verifier key")->required();
   audit->add_option("--witness", witnesses, "a witness's verifier key whose cosignature is required (repeatable)");
   audit->add_option("--state", state, "directory holding this party's last audited checkpoint")->required();
-  audit->callback([&action] { action = [] { return audit_command(url, log_vkey, witnesses, state); }; });
+  audit->add_option("--record", records, "a record's JSON (GET /v1/observations/{id}) to find in the log (repeatable)");
+  audit->callback([&action] { action = [] { return audit_command(url, log_vkey, witnesses, state, records); }; });
 }
 
 }  // namespace truceline::cli

@@ -42,7 +42,7 @@ server::LogPublisherOptions log_options() {
   server::LogPublisherOptions o;
   if (!g_log.key_file.empty()) {
     try {
-      o.key = tlog::PrivateKey::parse(read_key_file(g_log.key_file));
+      o.key = tlog::PrivateKey::parse(read_text_file(g_log.key_file));
     } catch (const tlog::NoteError& e) {
       throw InputError(g_log.key_file, e.what(), "make a key with truceline log keygen ORIGIN -o KEYFILE");
     }

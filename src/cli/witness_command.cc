@@ -42,7 +42,7 @@ int keygen_command(const std::string& name, const std::string& out) {
 }
 
 tlog::PrivateKey read_witness_key(const std::string& path) {
-  const std::string text = read_key_file(path);
+  const std::string text = read_text_file(path);
   tlog::PrivateKey key = [&] {
     try {
       return tlog::PrivateKey::parse(text);

@@ -140,6 +140,23 @@ void replay(LogClient& client, Frontier& tree, int64_t size) {
   }
 }
 
+// The claim's commitment is the entry's at its index, and that entry is in the tree of `now`.
+void check_record(LogClient& client, const Checkpoint& now, const RecordClaim& claim) {
+  const std::string who = "record " + claim.id + " (log index " + std::to_string(claim.log_index) + ")";
+  if (claim.log_index < 0 || claim.log_index >= now.size) throw Problem(who + " is beyond the checkpoint's " + std::to_string(now.size) + " entries");
+  const auto j = nlohmann::json::parse(fetch(client, "proof/inclusion?index=" + std::to_string(claim.log_index) +
+                                                         "&tree_size=" + std::to_string(now.size)));
+  const std::string entry_bytes = j.at("entry").get<std::string>();
+  const auto entry = parse_entry(entry_bytes);
+  const auto salt = unhex(claim.salt_hex);
+  if (!entry || !salt || entry->commitment != commitment(*salt, claim.content))
+    throw Problem(who + " does not match its log entry: its content or salt differs from what the log committed to");
+  std::vector<Hash> proof;
+  for (const auto& h : j.at("proof")) proof.push_back(hash_of_base64(h.get<std::string>()).value_or(Hash{}));
+  if (!verify_inclusion(claim.log_index, now.size, leaf_hash(entry_bytes), proof, now.root))
+    throw Problem(who + ": its entry is not included under the checkpoint's root");
+}
+
 }  // namespace
 
 AuditResult audit(LogClient& client, const AuditOptions& opt) {
@@ -158,11 +175,13 @@ AuditResult audit(LogClient& client, const AuditOptions& opt) {
     if (tree.root() != now.root)
       throw Problem("entries " + std::to_string(r.previous_size) + "–" + std::to_string(now.size) +
                     " do not hash to the checkpoint's root: an entry was removed, altered or added");
+    for (const RecordClaim& claim : opt.records) check_record(client, now, claim);
     save_state(dir, note, tree);
     r.ok = true;
     r.message = "ok " + now.origin + " size " + std::to_string(now.size) + ": " + std::to_string(now.size - r.previous_size) +
                 " new entries included, consistent with size " + std::to_string(r.previous_size) + ", " +
-                std::to_string(opt.witnesses.size()) + " witness cosignatures checked";
+                std::to_string(opt.witnesses.size()) + " witness cosignatures checked" +
+                (opt.records.empty() ? "" : ", " + std::to_string(opt.records.size()) + " records found in it");
   } catch (const Problem& e) {
     r.message = e.what();
   } catch (const nlohmann::json::exception& e) {

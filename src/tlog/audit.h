@@ -26,10 +26,19 @@ class LogClient {
   virtual std::optional<std::string> get(const std::string& path) = 0;
 };
 
+// A record someone was handed (GET /v1/observations/{id}: its id, log_index, content and
+// content_salt), to be shown in the log: its commitment at its index, included under the root.
+struct RecordClaim {
+  std::string id;
+  int64_t log_index = 0;
+  std::string content, salt_hex;
+};
+
 struct AuditOptions {
   PublicKey log_key;
   std::vector<PublicKey> witnesses;  // each must have cosigned the checkpoint
   std::string state_dir;
+  std::vector<RecordClaim> records;
 };
 
 struct AuditResult {
