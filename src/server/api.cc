@@ -396,7 +396,8 @@ void Api::get_observation(const httplib::Request& req, httplib::Response& res) {
   // content, its salt, and its leaf's index; SHA-256(salt ‖ content) is the entry's commitment.
   out["log_index"] = rec->log_index();
   out["content"] = rec->content;
-  out["content_salt"] = rec->content_salt;
+  // null for the few milliseconds before the record's leaf is integrated (docs/log.md).
+  out["content_salt"] = rec->content_salt.empty() ? json(nullptr) : json(rec->content_salt);
   send_json(res, 200, out);
 }
 

@@ -72,7 +72,7 @@ LogPublisher::LogPublisher(store::Store& store, const std::string& db, LogPublis
   store::NewRecord r;
   r.kind = "log_key";
   r.submitter = "truceline";
-  r.body = nlohmann::json{{"previous_vkey", latest->vkey}, {"vkey", mine.vkey()}, {"from_size", store_.head().count}};
+  r.body = nlohmann::json{{"previous_vkey", latest->vkey}, {"vkey", mine.vkey()}, {"from_size", store_.log_size()}};
   store_.append({r}, "", "");
 }
 
@@ -109,10 +109,10 @@ void LogPublisher::tick() {
   leading_ = lock_.held();
   if (!leading_) return;
   const tlog::PublicKey& mine = opt_.key->public_key();
-  const int64_t size = store_.head().count;
+  const int64_t size = store_.log_size();
   auto latest = store_.latest_checkpoint(false);
   if (latest && latest->size > size)
-    throw std::runtime_error("the database holds " + std::to_string(size) + " records but the log signed " +
+    throw std::runtime_error("the log holds " + std::to_string(size) + " entries but signed a checkpoint of " +
                              std::to_string(latest->size) + ": refusing to sign a smaller tree (run verify)");
   std::string note;
   int64_t id = 0;
@@ -183,7 +183,7 @@ std::optional<std::string> LogPublisher::ask(size_t i, const std::string& note, 
 }
 
 nlohmann::json LogPublisher::health() const {
-  nlohmann::json out{{"size", store_.head().count}, {"signing", opt_.key.has_value()}, {"leader", leading_.load()}};
+  nlohmann::json out{{"size", store_.log_size()}, {"records", store_.head().count}, {"signing", opt_.key.has_value()}, {"leader", leading_.load()}};
   if (const auto signed_cp = store_.latest_checkpoint(false)) out["checkpoint_size"] = signed_cp->size;
   if (const auto published = store_.latest_checkpoint(true)) out["published_size"] = published->size;
   std::lock_guard<std::mutex> g(mu_);

@@ -66,7 +66,7 @@ void Api::log_tile(const httplib::Request& req, httplib::Response& res) {
   const std::string path = req.matches[1];
   const auto t = tlog::parse_tile_path(path);
   if (!t) refuse(404, "not_found", "'" + path + "' is not a tile path (tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>])");
-  const int64_t size = store_.head().count;
+  const int64_t size = store_.log_size();
   if (tlog::available_width(t->level, t->index, size) < t->width)
     refuse(404, "not_found", "the log of " + std::to_string(size) + " entries has no " + path);
   if (t->entries) {
@@ -80,7 +80,7 @@ void Api::log_tile(const httplib::Request& req, httplib::Response& res) {
 
 void Api::log_inclusion(const httplib::Request& req, httplib::Response& res) {
   const int64_t index = size_param(req, "index"), tree_size = size_param(req, "tree_size");
-  check_size(tree_size, store_.head().count, "tree_size");
+  check_size(tree_size, store_.log_size(), "tree_size");
   if (index >= tree_size) refuse(400, "bad_parameter", "index must be below tree_size", "index");
   store::StoreHashReader reader(store_);
   const auto entries = store_.log_entries(index, 1);
@@ -93,7 +93,7 @@ void Api::log_inclusion(const httplib::Request& req, httplib::Response& res) {
 
 void Api::log_consistency(const httplib::Request& req, httplib::Response& res) {
   const int64_t first = size_param(req, "first"), second = size_param(req, "second");
-  check_size(second, store_.head().count, "second");
+  check_size(second, store_.log_size(), "second");
   if (first > second) refuse(400, "bad_parameter", "first must not exceed second", "first");
   store::StoreHashReader reader(store_);
   send_json_ok(res, json{{"first", first}, {"second", second}, {"proof", hashes_json(tlog::consistency_proof(reader, first, second))}});

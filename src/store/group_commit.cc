@@ -26,10 +26,9 @@ IdempotencyConflict conflict(const std::string& key) {
   return IdempotencyConflict("idempotency key '" + key + "' was used before for a different request");
 }
 
-// Links the request's records into the chain after `head` and the log's tree, appending them to
-// `rows`; advances `head` and `tree` past them.
-AppendResult place(AppendRequest& req, ChainHead& head, tlog::Frontier* tree, int64_t now_ms,
-                   std::vector<ChainRow>& rows) {
+// Links the request's records into the chain after `head`, appending them to `rows`; advances
+// `head` past them.
+AppendResult place(const AppendRequest& req, ChainHead& head, int64_t now_ms, std::vector<ChainRow>& rows) {
   AppendResult result;
   const std::vector<NewRecord>& records = *req.records;
   result.ids.reserve(records.size());
@@ -42,18 +41,6 @@ AppendResult place(AppendRequest& req, ChainHead& head, tlog::Frontier* tree, in
     row.content = assemble_content(req.parts[i], row.seq, now_ms);
     row.prev_hash = std::move(head.hash);
     row.hash = chain_hash(row.prev_hash, row.content);
-    if (tree) {
-      // A pending commitment serves one placement only; a batch retried request by request
-      // (run_each) places the records again, and then hashes them here whole.
-      PendingCommitment* p = i < req.commitments.size() ? &req.commitments[i] : nullptr;
-      if (p && !p->salt.empty()) {
-        const tlog::Hash c = p->hash.update(std::string_view(row.content).substr(req.parts[i].head.size())).finish();
-        row.log = log_row_of(row.seq, records[i].kind, now_ms, std::move(p->salt), c, *tree);
-        p->salt.clear();
-      } else {
-        row.log = make_log_row(row.seq, records[i].kind, now_ms, row.content, *tree);
-      }
-    }
     head = {row.seq, row.hash, now_ms};
     result.ids.push_back(row.id);
     rows.push_back(std::move(row));
@@ -62,7 +49,7 @@ AppendResult place(AppendRequest& req, ChainHead& head, tlog::Frontier* tree, in
 }
 
 // The request's effect inside the open savepoint; advances `head` past its records.
-AppendResult apply(AppendTx& tx, AppendRequest& req, ChainHead& head, tlog::Frontier& tree, int64_t now_ms) {
+AppendResult apply(AppendTx& tx, const AppendRequest& req, ChainHead& head, int64_t now_ms) {
   const std::string& key = *req.key;
   if (!key.empty()) {
     auto found = tx.find_keys({key});
@@ -72,21 +59,19 @@ AppendResult apply(AppendTx& tx, AppendRequest& req, ChainHead& head, tlog::Fron
     }
   }
   std::vector<ChainRow> rows;
-  AppendResult result = place(req, head, tx.keeps_log ? &tree : nullptr, now_ms, rows);
+  AppendResult result = place(req, head, now_ms, rows);
   if (!rows.empty()) tx.insert(rows);
   if (!key.empty()) tx.put_keys({{key, *req.request_hash, ids_json(result.ids)}});
   return result;
 }
 
-Outcome run_one(AppendTx& tx, AppendRequest& req, ChainHead& head, tlog::Frontier& tree, int64_t now_ms) {
+Outcome run_one(AppendTx& tx, const AppendRequest& req, ChainHead& head, int64_t now_ms) {
   tx.savepoint();
   ChainHead after = head;
-  tlog::Frontier tree_after = tree;
   try {
-    Outcome out{apply(tx, req, after, tree_after, now_ms), nullptr};
+    Outcome out{apply(tx, req, after, now_ms), nullptr};
     tx.release();
     head = after;
-    tree = std::move(tree_after);
     return out;
   } catch (...) {
     tx.rollback_to_savepoint();  // if this throws, the whole batch fails, as it must
@@ -113,11 +98,9 @@ void run_each(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
   std::vector<Outcome> outcomes;
   try {
     ChainHead head = tx.begin();
-    tlog::Frontier tree = tx.keeps_log ? tx.frontier(head.count) : tlog::Frontier();
     const int64_t now_ms = std::max(clock_ms(), head.received_ms);
-    for (AppendRequest* req : batch) outcomes.push_back(run_one(tx, *req, head, tree, now_ms));
+    for (AppendRequest* req : batch) outcomes.push_back(run_one(tx, *req, head, now_ms));
     tx.commit();
-    tx.committed(std::move(tree));
   } catch (...) {
     tx.rollback();
     fail_all(batch, std::current_exception());
@@ -128,7 +111,7 @@ void run_each(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
 
 }  // namespace
 
-void prepare(AppendRequest& req, bool log) {
+void prepare(AppendRequest& req) {
   // An index that disagrees with its body would make verify() fail later; refuse it now.
   const std::vector<NewRecord>& records = *req.records;
   for (size_t i = 0; i < records.size(); ++i) {
@@ -138,15 +121,6 @@ void prepare(AppendRequest& req, bool log) {
   }
   req.parts.reserve(records.size());
   for (const NewRecord& in : records) req.parts.push_back(content_parts(in));
-  if (!log) return;
-  // One draw of randomness for the batch's salts.
-  const std::string salts = tlog::random_bytes(tlog::kSaltBytes * records.size());
-  req.commitments.reserve(records.size());
-  for (size_t i = 0; i < records.size(); ++i) {
-    PendingCommitment p{salts.substr(i * tlog::kSaltBytes, tlog::kSaltBytes), tlog::Sha256()};
-    p.hash.update(p.salt).update(req.parts[i].head);
-    req.commitments.push_back(std::move(p));
-  }
 }
 
 void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
@@ -155,7 +129,6 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
   try {
     ChainHead head = tx.begin();
     writing = true;
-    tlog::Frontier tree = tx.keeps_log ? tx.frontier(head.count) : tlog::Frontier();
     // One received time per transaction, never before the head's, so the chain's times only rise.
     const int64_t now_ms = std::max(clock_ms(), head.received_ms);
 
@@ -171,7 +144,7 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
     std::vector<ChainRow> rows;
     std::vector<KeyPut> puts;
     for (size_t i = 0; i < batch.size(); ++i) {
-      AppendRequest& req = *batch[i];
+      const AppendRequest& req = *batch[i];
       const std::string& key = *req.key;
       if (!key.empty()) {
         if (auto it = known.find(key); it != known.end()) {
@@ -182,7 +155,7 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
           continue;
         }
       }
-      outcomes[i].result = place(req, head, tx.keeps_log ? &tree : nullptr, now_ms, rows);
+      outcomes[i].result = place(req, head, now_ms, rows);
       if (!key.empty()) {
         puts.push_back({key, *req.request_hash, ids_json(outcomes[i].result.ids)});
         known.emplace(key, AppendTx::KeyRow{*req.request_hash, outcomes[i].result.ids});
@@ -192,7 +165,6 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
     if (!puts.empty()) tx.put_keys(puts);
     writing = false;
     tx.commit();
-    tx.committed(std::move(tree));
   } catch (...) {
     tx.rollback();
     // A failed commit may have committed after all: only a failure before it may be retried.
@@ -208,8 +180,8 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch) {
   answer(batch, outcomes);
 }
 
-GroupCommitter::GroupCommitter(std::unique_ptr<AppendTx> tx, size_t max_records)
-    : tx_(std::move(tx)), max_records_(max_records), writer_([this] { loop(); }) {}
+GroupCommitter::GroupCommitter(std::unique_ptr<AppendTx> tx, size_t max_records, std::function<void()> committed)
+    : tx_(std::move(tx)), max_records_(max_records), committed_(std::move(committed)), writer_([this] { loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -226,7 +198,7 @@ AppendResult GroupCommitter::append(const std::vector<NewRecord>& records, const
   req.records = &records;
   req.key = &key;
   req.request_hash = &request_hash;
-  prepare(req, tx_->keeps_log);
+  prepare(req);
   std::future<AppendResult> done = req.done.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -254,6 +226,7 @@ void GroupCommitter::loop() {
     const std::vector<AppendRequest*> batch = take();
     if (batch.empty()) return;
     run_batch(*tx_, batch);
+    if (committed_) committed_();
   }
 }
 

@@ -7,6 +7,7 @@
 // the writer only links, hashes and writes.
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -16,9 +17,7 @@
 #include <vector>
 
 #include "store/chain.h"
-#include "store/log_rows.h"
 #include "store/store.h"
-#include "tlog/tree.h"
 
 namespace truceline::store {
 
@@ -29,7 +28,6 @@ struct ChainRow {
   const NewRecord* in = nullptr;  // kind, target_id, submitter and index
   int64_t received_ms = 0;
   std::string content, prev_hash, hash;
-  LogRow log;  // its leaf in the transparency log
 };
 
 // An idempotency key to store with the ids its request got.
@@ -57,43 +55,19 @@ class AppendTx {
   virtual void commit() = 0;
   // Must not throw: it runs while another error is being reported.
   virtual void rollback() noexcept = 0;
-  // The log tree's right edge at `size` leaves, read inside the open transaction.
-  virtual tlog::Frontier load_frontier(int64_t size) = 0;
-
-  // The right edge after the last commit when it has `size` leaves (nothing else appended since),
-  // else load_frontier(size): another process may have appended to a shared database.
-  tlog::Frontier frontier(int64_t size) {
-    if (!frontier_ || frontier_->size() != size) frontier_ = load_frontier(size);
-    return *frontier_;
-  }
-  void committed(tlog::Frontier f) { frontier_ = std::move(f); }
-  // False only in benchmarks of what the log costs (StoreOptions): rows get no leaves.
-  bool keeps_log = true;
-
- private:
-  std::optional<tlog::Frontier> frontier_;
-};
-
-// A record's log commitment SHA-256(salt ‖ content), begun on the caller's thread over the salt and
-// content_parts' head (the body, nearly all of the content); the writer adds the rest.
-struct PendingCommitment {
-  std::string salt;
-  tlog::Sha256 hash;
 };
 
 struct AppendRequest {
   const std::vector<NewRecord>* records = nullptr;
   std::vector<ContentParts> parts;  // one per record, serialized on the caller's thread
-  std::vector<PendingCommitment> commitments;  // one per record when the store keeps the log
   const std::string* key = nullptr;
   const std::string* request_hash = nullptr;
   std::promise<AppendResult> done;
 };
 
-// Checks the records' indexes and serializes them for the writer (and, with `log`, draws their salts
-// and begins their commitments); throws std::invalid_argument for an index that disagrees with its
-// body. Runs on the caller's thread.
-void prepare(AppendRequest& req, bool log = true);
+// Checks the records' indexes and serializes them for the writer; throws std::invalid_argument
+// for an index that disagrees with its body. Runs on the caller's thread.
+void prepare(AppendRequest& req);
 
 // Runs the batch in one transaction and fulfils every request's promise. The requests' idempotency
 // keys are looked up together, before anything is written; a request whose key conflicts (or
@@ -105,7 +79,10 @@ void run_batch(AppendTx& tx, const std::vector<AppendRequest*>& batch);
 class GroupCommitter {
  public:
   // DEFAULT: max_records 4096 per transaction (a larger single request still goes alone).
-  explicit GroupCommitter(std::unique_ptr<AppendTx> tx, size_t max_records = 4096);
+  // `committed`, when given, is called on the writer thread after each commit (the log's
+  // integrator is woken so).
+  explicit GroupCommitter(std::unique_ptr<AppendTx> tx, size_t max_records = 4096,
+                          std::function<void()> committed = {});
   // Commits what is queued, then stops the writer.
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
@@ -120,6 +97,7 @@ class GroupCommitter {
 
   std::unique_ptr<AppendTx> tx_;
   const size_t max_records_;
+  std::function<void()> committed_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<AppendRequest*> queue_;

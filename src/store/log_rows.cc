@@ -5,11 +5,12 @@
 namespace truceline::store {
 
 LogRow make_log_row(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& content,
-                    tlog::Frontier& frontier, const std::string& salt) {
-  std::string s = salt.empty() ? tlog::random_bytes(tlog::kSaltBytes) : salt;
-  const tlog::Hash c = tlog::commitment(s, content);
-  return log_row_of(seq, kind, received_ms, std::move(s), c, frontier);
+                    tlog::Frontier& frontier, std::string salt) {
+  const tlog::Hash c = tlog::commitment(salt, content);
+  return log_row_of(seq, kind, received_ms, std::move(salt), c, frontier);
 }
+
+std::string salts(size_t n) { return tlog::random_bytes(tlog::kSaltBytes * n); }
 
 LogRow log_row_of(int64_t seq, const std::string& kind, int64_t received_ms, std::string salt, const tlog::Hash& commitment,
                   tlog::Frontier& frontier) {
@@ -42,7 +43,6 @@ std::vector<int64_t> rows_holding(int level, int64_t first, int64_t count) {
 
 std::string LogVerifier::check(const Record& r, const std::string& commitment, const std::string& hashes) {
   const auto salt = tlog::unhex(r.content_salt);
-  if (r.content_salt.empty()) return "the record has no log leaf";
   if (!salt || salt->size() != tlog::kSaltBytes) return "the record's log salt is not 32 bytes";
   if (std::string(tlog::bytes_of(tlog::commitment(*salt, r.content))) != commitment)
     return "content does not match its log entry (the commitment SHA-256(salt ‖ content) differs)";
@@ -77,6 +77,11 @@ bool RecordVerifier::check(const Record& stored, const std::string& commitment, 
     failed_ = chain_.result();
     return false;
   }
+  if (stored.content_salt.empty()) {
+    tail_ = true;
+    return true;
+  }
+  if (tail_) return fail(stored, "this record has a log leaf but one before it has none: the log has a gap");
   if (const std::string why = log_.check(stored, commitment, hashes); !why.empty()) return fail(stored, why);
   if (latest_ && latest_->size == log_.frontier().size() &&
       tlog::base64(tlog::bytes_of(log_.frontier().root())) != latest_->root)

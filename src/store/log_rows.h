@@ -23,10 +23,12 @@ struct LogRow {
   std::string salt, commitment, hashes;  // raw bytes
 };
 
-// The row for record `seq` with content `content`, its leaf added to `frontier`. A new random
-// salt unless `salt` (32 bytes) is given.
+// The row for record `seq` with content `content`, its leaf added to `frontier`, with `salt` (32
+// random bytes; salts() draws a round's worth at once).
 LogRow make_log_row(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& content,
-                    tlog::Frontier& frontier, const std::string& salt = {});
+                    tlog::Frontier& frontier, std::string salt);
+// `n` salts of 32 random bytes, concatenated (one draw of randomness).
+std::string salts(size_t n);
 
 // The row with its salt and commitment made already (the commitment hashed mostly on the caller's
 // thread: see group_commit.h).
@@ -72,7 +74,8 @@ class LogVerifier {
 namespace truceline::store {
 
 // What verify() runs on both backends: the chain (ChainVerifier), each record's log row
-// (LogVerifier), and the latest signed checkpoint against the tree the records give.
+// (LogVerifier), and the latest signed checkpoint against the tree the records give. Records
+// not yet integrated may follow the last leaf; a leaf after one of them is a gap in the log.
 class RecordVerifier {
  public:
   explicit RecordVerifier(std::optional<LogCheckpoint> latest) : latest_(std::move(latest)) {}
@@ -83,6 +86,7 @@ class RecordVerifier {
  private:
   bool fail(const Record& r, const std::string& why);
   ChainVerifier chain_;
+  bool tail_ = false;  // a record without a leaf was seen: the integrator has not reached it yet
   LogVerifier log_;
   std::optional<LogCheckpoint> latest_;
   std::optional<VerifyResult> failed_;

@@ -2,6 +2,7 @@
 
 #include "store/chain.h"
 #include "store/group_commit.h"
+#include "store/log_integrator.h"
 #include "store/log_rows.h"
 #include "store/pg_conn.h"
 #include "store/pool.h"
@@ -92,31 +93,51 @@ void append_log_row(std::string& data, int64_t seq, const LogRow& row) {
 
 std::string raw_of_hex(const std::string& text) { return tlog::unhex(text).value_or(std::string()); }
 
-// Builds the log's rows for records that have none (a database made before the log), under the
-// chain lock so that no append interleaves.
-void backfill_log(Conn& c) {
-  constexpr int kPage = 10'000;
-  for (;;) {
-    c.exec(std::string("BEGIN; ") + kLockChain);
+// The lock one integrator at a time holds, across every process of the database.
+constexpr const char* kLockLog = "SELECT pg_advisory_xact_lock(8390898125508471151)";
+
+// One round of the log's integrator (log_integrator.h): the leaves of up to `max` records that have
+// none, in one transaction under the log's lock; also how a database made before the log gets its
+// tree. `cache` is the tree's right edge after this process's last round.
+int64_t integrate_step(Conn& c, std::optional<tlog::Frontier>& cache, size_t max) {
+  c.ensure_connected();
+  const pg::Result sizes =
+      c.exec("SELECT (SELECT COALESCE(MAX(seq), 0) FROM log_leaves), (SELECT COALESCE(MAX(seq), 0) FROM records)");
+  if (sizes.int64(0, 0) >= sizes.int64(0, 1)) return 0;
+  try {
+    c.exec(std::string("BEGIN; ") + kLockLog);
     const int64_t size = c.exec("SELECT COALESCE(MAX(seq), 0) FROM log_leaves").int64(0, 0);
-    ConnHashReader reader(c);
-    tlog::Frontier tree = tlog::Frontier::load(reader, size);
-    const pg::Result r = c.exec("SELECT seq, kind, received_ms, content FROM records WHERE seq > $1 ORDER BY seq LIMIT " +
-                                    std::to_string(kPage),
-                                {param(size)});
+    if (!cache || cache->size() != size) {
+      ConnHashReader reader(c);
+      cache = tlog::Frontier::load(reader, size);
+    }
+    tlog::Frontier tree = *cache;
+    const pg::Result r = c.exec("SELECT seq, kind, received_ms, content FROM records WHERE seq > $1 ORDER BY seq LIMIT $2",
+                                {param(size), param(static_cast<int64_t>(max))});
     std::string data;
+    const std::string salt = salts(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
       if (r.int64(i, 0) != size + i + 1)
         throw StoreError("record " + std::to_string(r.int64(i, 0)) + " follows a gap in the chain; run verify");
-      append_log_row(data, r.int64(i, 0), make_log_row(r.int64(i, 0), r.text(i, 1), r.int64(i, 2), r.text(i, 3), tree));
+      append_log_row(data, r.int64(i, 0),
+                     make_log_row(r.int64(i, 0), r.text(i, 1), r.int64(i, 2), r.text(i, 3), tree,
+                                  salt.substr(static_cast<size_t>(i) * tlog::kSaltBytes, tlog::kSaltBytes)));
     }
     if (r.rows() > 0)
       c.copy_in("COPY log_leaves(seq, salt, commitment, hashes) FROM STDIN", [&](std::string& piece) {
         piece = std::move(data);
         return false;
       });
-    c.exec("COMMIT");
-    if (r.rows() < kPage) return;
+    if (c.exec("COMMIT").status() != "COMMIT") throw StoreError("PostgreSQL rolled back the log's integration");
+    cache = std::move(tree);
+    return r.rows();
+  } catch (...) {
+    cache.reset();
+    try {
+      if (!c.healthy()) c.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
   }
 }
 
@@ -243,17 +264,6 @@ class PgAppendTx : public AppendTx {
       while (next < rows.size() && piece.size() < kPiece) append_row(piece, rows[next++]);
       return next < rows.size();
     });
-    if (!keeps_log) return;
-    next = 0;
-    c_->copy_in("COPY log_leaves(seq, salt, commitment, hashes) FROM STDIN", [&](std::string& piece) {
-      while (next < rows.size() && piece.size() < kPiece) append_log_row(piece, rows[next].seq, rows[next].log), ++next;
-      return next < rows.size();
-    });
-  }
-
-  tlog::Frontier load_frontier(int64_t size) override {
-    ConnHashReader reader(*c_);
-    return tlog::Frontier::load(reader, size);
   }
 
   void put_keys(const std::vector<KeyPut>& keys) override {
@@ -295,10 +305,19 @@ class PgStore : public Store {
     auto writer = std::make_unique<Conn>(uri);
     // Two processes starting together must not both create the tables.
     writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kRecordsTable + kSharedSchema + "COMMIT;");
-    if (opt.transparency_log) backfill_log(*writer);
-    auto tx = std::make_unique<PgAppendTx>(std::move(writer));
-    tx->keeps_log = opt.transparency_log;
-    committer_ = std::make_unique<GroupCommitter>(std::move(tx));
+    if (opt.transparency_log) {
+      log_conn_ = std::make_unique<Conn>(uri);
+      // As for SQLite (sqlite_store.cc): a checkpoint's synchronous commit flushes the WAL that
+      // holds every leaf it covers, so the integrator's own commits need not wait for a flush.
+      log_conn_->exec("SET synchronous_commit = off");
+      auto step = [this](size_t max) { return integrate_step(*log_conn_, log_cache_, max); };
+      while (step(LogIntegrator::kBatch) == static_cast<int64_t>(LogIntegrator::kBatch)) {
+      }
+      integrator_ = std::make_unique<LogIntegrator>(step);
+    }
+    committer_ = std::make_unique<GroupCommitter>(std::make_unique<PgAppendTx>(std::move(writer)), 4096, [this] {
+      if (integrator_) integrator_->wake();
+    });
   }
 
   AppendResult append(const std::vector<NewRecord>& records, const std::string& key,
@@ -347,6 +366,14 @@ class PgStore : public Store {
     return Token{r.text(0, 0), r.text(0, 1), r.text(0, 2)};
   }
 
+  int64_t log_size() override {
+    return readers_.acquire()->exec("SELECT COALESCE(MAX(seq), 0) FROM log_leaves").int64(0, 0);
+  }
+
+  void integrate_log() override {
+    if (integrator_) integrator_->flush();
+  }
+
   std::vector<tlog::Hash> log_hashes(int level, int64_t first, int64_t count) override {
     auto c = readers_.acquire();
     return ConnHashReader(*c).range(level, first, count);
@@ -380,6 +407,9 @@ class PgStore : public Store {
 
  private:
   Pool<Conn> readers_;
+  std::unique_ptr<Conn> log_conn_;  // the integrator's connection
+  std::optional<tlog::Frontier> log_cache_;
+  std::unique_ptr<LogIntegrator> integrator_;  // outlives the committer, which wakes it
   std::unique_ptr<GroupCommitter> committer_;  // last: its writer thread stops first
 };
 

@@ -7,6 +7,7 @@
 
 #include "store/chain.h"
 #include "store/group_commit.h"
+#include "store/log_integrator.h"
 #include "store/log_rows.h"
 #include "store/pool.h"
 #include "store/sqlite_db.h"
@@ -77,26 +78,37 @@ std::optional<LogCheckpoint> latest_checkpoint_in(Db& db, bool published_only) {
   return c;
 }
 
-// Builds the log's rows for records that have none: a database made before the log, opened now.
-// Their content, ids and hashes stay as they are; each gets a salt, an entry and its tree hashes.
-void backfill_log(Db& db) {
-  constexpr int kPage = 10'000;
-  for (;;) {
-    db.exec("BEGIN IMMEDIATE");
+// One round of the log's integrator (log_integrator.h): the leaves of up to `max` records that have
+// none, in one transaction; also how a database made before the log gets its tree. Their content,
+// ids and hashes stay as they are. `cache` is the tree's right edge after the last round.
+int64_t integrate_step(Db& db, std::optional<tlog::Frontier>& cache, size_t max) {
+  // Without the write lock first: most wake-ups find nothing to do, and must not stall the appender.
+  Stmt& sizes = db.cached("SELECT (SELECT COALESCE(MAX(seq), 0) FROM log_leaves), (SELECT COALESCE(MAX(seq), 0) FROM records)");
+  sizes.step();
+  const bool behind = sizes.int64(0) < sizes.int64(1);
+  sizes.reset();
+  if (!behind) return 0;
+  db.exec("BEGIN IMMEDIATE");
+  try {
     Stmt& last = db.cached("SELECT COALESCE(MAX(seq), 0) FROM log_leaves");
     last.step();
     const int64_t size = last.int64(0);
     last.reset();
-    DbHashReader reader(db);
-    tlog::Frontier tree = tlog::Frontier::load(reader, size);
-    Stmt& rows = db.cached("SELECT seq, kind, received_ms, content FROM records WHERE seq > ? ORDER BY seq LIMIT " +
-                           std::to_string(kPage));
-    rows.bind(1, size);
+    if (!cache || cache->size() != size) {
+      DbHashReader reader(db);
+      cache = tlog::Frontier::load(reader, size);
+    }
+    tlog::Frontier tree = *cache;
+    Stmt& rows = db.cached("SELECT seq, kind, received_ms, content FROM records WHERE seq > ? ORDER BY seq LIMIT ?");
+    rows.bind(1, size).bind(2, static_cast<int64_t>(max));
     std::vector<std::pair<int64_t, LogRow>> made;
+    const std::string salt = salts(max);
     while (rows.step()) {
-      if (rows.int64(0) != size + static_cast<int64_t>(made.size()) + 1)
+      const size_t i = made.size();
+      if (rows.int64(0) != size + static_cast<int64_t>(i) + 1)
         throw StoreError("record " + std::to_string(rows.int64(0)) + " follows a gap in the chain; run verify");
-      made.emplace_back(rows.int64(0), make_log_row(rows.int64(0), rows.text(1), rows.int64(2), rows.text(3), tree));
+      made.emplace_back(rows.int64(0), make_log_row(rows.int64(0), rows.text(1), rows.int64(2), rows.text(3), tree,
+                                                    salt.substr(i * tlog::kSaltBytes, tlog::kSaltBytes)));
     }
     rows.reset();
     Stmt& put = db.cached("INSERT INTO log_leaves(seq, salt, commitment, hashes) VALUES (?,?,?,?)");
@@ -105,7 +117,12 @@ void backfill_log(Db& db) {
           .bind_blob_static(4, row.hashes).run();
     put.reset();
     db.exec("COMMIT");
-    if (made.size() < static_cast<size_t>(kPage)) return;
+    cache = std::move(tree);
+    return static_cast<int64_t>(made.size());
+  } catch (...) {
+    cache.reset();
+    if (!sqlite3_get_autocommit(db.handle())) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
   }
 }
 
@@ -178,16 +195,6 @@ class SqliteAppendTx : public AppendTx {
       s.bind_static(11, in.index.event).bind_static(12, in.index.zone_id).bind_static(13, in.index.zone_kind);
       s.bind_static(14, in.index.responsible).bind(15, in.index.lat).bind(16, in.index.lon).run();
     }
-    if (!keeps_log) return;
-    Stmt& leaf = db_->cached("INSERT INTO log_leaves(seq, salt, commitment, hashes) VALUES (?,?,?,?)");
-    for (const ChainRow& r : rows)
-      leaf.reset().bind_static(1, r.seq).bind_blob_static(2, r.log.salt).bind_blob_static(3, r.log.commitment)
-          .bind_blob_static(4, r.log.hashes).run();
-  }
-
-  tlog::Frontier load_frontier(int64_t size) override {
-    DbHashReader reader(*db_);
-    return tlog::Frontier::load(reader, size);
   }
 
   void put_keys(const std::vector<KeyPut>& keys) override {
@@ -281,12 +288,23 @@ class SqliteStore : public Store {
     writer->open_wal(std::string(kRecordsTable) + kSharedSchema);
     // The indexes' pages stay in memory between transactions (the default cache is 2 MiB).
     writer->exec("PRAGMA cache_size=-65536");
-    if (opt.transparency_log) backfill_log(*writer);
     checkpointer_ = std::make_unique<Checkpointer>(path);
     checkpointer_->watch(*writer);
-    auto tx = std::make_unique<SqliteAppendTx>(std::move(writer));
-    tx->keeps_log = opt.transparency_log;
-    committer_ = std::make_unique<GroupCommitter>(std::move(tx));
+    if (opt.transparency_log) {
+      log_db_ = std::make_unique<Db>(path, false);
+      // The integrator's commits need no fsync of their own: leaves are derived from records, and
+      // a checkpoint — the only thing that vouches for them — commits with a full sync of the same
+      // WAL, which makes every leaf written before it durable. A leaf lost to a power cut before
+      // any checkpoint covered it is simply integrated again.
+      log_db_->exec("PRAGMA synchronous=NORMAL");
+      auto step = [this](size_t max) { return integrate_step(*log_db_, log_cache_, max); };
+      while (step(LogIntegrator::kBatch) == static_cast<int64_t>(LogIntegrator::kBatch)) {
+      }
+      integrator_ = std::make_unique<LogIntegrator>(step);
+    }
+    committer_ = std::make_unique<GroupCommitter>(std::make_unique<SqliteAppendTx>(std::move(writer)), 4096, [this] {
+      if (integrator_) integrator_->wake();
+    });
   }
 
   AppendResult append(const std::vector<NewRecord>& records, const std::string& key,
@@ -362,6 +380,19 @@ class SqliteStore : public Store {
     return t;
   }
 
+  int64_t log_size() override {
+    auto db = readers_.acquire();
+    Stmt& s = db->cached("SELECT COALESCE(MAX(seq), 0) FROM log_leaves");
+    s.step();
+    const int64_t n = s.int64(0);
+    s.reset();
+    return n;
+  }
+
+  void integrate_log() override {
+    if (integrator_) integrator_->flush();
+  }
+
   std::vector<tlog::Hash> log_hashes(int level, int64_t first, int64_t count) override {
     auto db = readers_.acquire();
     return DbHashReader(*db).range(level, first, count);
@@ -399,6 +430,9 @@ class SqliteStore : public Store {
  private:
   std::string path_;
   Pool<Db> readers_;
+  std::unique_ptr<Db> log_db_;  // the integrator's connection
+  std::optional<tlog::Frontier> log_cache_;
+  std::unique_ptr<LogIntegrator> integrator_;   // outlives the committer, which wakes it
   std::unique_ptr<Checkpointer> checkpointer_;  // outlives the writer, whose hook wakes it
   std::unique_ptr<GroupCommitter> committer_;   // last: its writer thread stops first
 };

@@ -10,8 +10,8 @@
 //
 // The record is also a transparency log (docs/log.md): each record is one leaf of an RFC 6962
 // Merkle tree, in seq order, whose public entry holds a salted commitment to the content. The
-// leaf, its salt and the tree hashes it completes are written in the record's own transaction,
-// so the tree always matches the records, after a crash too.
+// store's integrator adds the leaves of new records moments after their commit, off the append
+// path; the tree is always a prefix of the records, after a crash too.
 // Thread safety: every method may be called from any number of threads.
 #include <cstdint>
 #include <functional>
@@ -55,7 +55,7 @@ struct Record {
   std::string content;     // the canonical text that is hashed (see canonical_content)
   std::string prev_hash, hash;  // lowercase hex SHA-256; the first record's prev_hash is 64 zeros
   std::string content_salt;     // hex of the 32-byte salt of its log entry's commitment; get() and
-                                // history() fill it, query() leaves it empty
+                                // history() fill it ("" until the record is integrated), query() not
   int64_t log_index() const { return seq - 1; }
 };
 
@@ -148,7 +148,11 @@ class Store {
   virtual void add_token(const std::string& token_hash, const Token& t) = 0;
   virtual std::optional<Token> find_token(const std::string& token_hash) = 0;
 
-  // The log (docs/log.md). Leaf i is record seq i+1; the tree's size is head().count.
+  // The log (docs/log.md). Leaf i is record seq i+1. The tree's size: records integrated so far
+  // (at most head().count, a few milliseconds behind it).
+  virtual int64_t log_size() = 0;
+  // Integrates every record committed before the call, on the caller's thread.
+  virtual void integrate_log() = 0;
   // Stored tree hashes at `level` with indexes first … first+count-1 (tlog/tree.h's scheme); throws
   // std::out_of_range when one is not stored yet.
   virtual std::vector<tlog::Hash> log_hashes(int level, int64_t first, int64_t count) = 0;
@@ -163,8 +167,8 @@ class Store {
 };
 
 struct StoreOptions {
-  // DEFAULT: true. False writes records without log leaves, for benchmarks that measure what the
-  // log costs; the next store opened with the log builds the missing leaves.
+  // DEFAULT: true. False runs no integrator, for benchmarks that measure what the log costs; the
+  // next store opened with the log builds the missing leaves.
   bool transparency_log = true;
 };
 
