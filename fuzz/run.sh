@@ -14,7 +14,7 @@ seconds=${2:?usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(fuzz_plan_toml fuzz_geojson fuzz_classify_csv fuzz_obs_csv fuzz_observation_json fuzz_mgrs fuzz_api_http)
+  targets=(fuzz_plan_toml fuzz_geojson fuzz_classify_csv fuzz_obs_csv fuzz_observation_json fuzz_mgrs fuzz_api_http fuzz_tlog)
 fi
 export TRUCELINE_ROOT=${TRUCELINE_ROOT:-$(dirname "$here")}
 mkdir -p "$build/fuzz/artifacts" "$build/fuzz/logs"

@@ -13,6 +13,7 @@ LogIntegrator::~LogIntegrator() {
   }
   cv_.notify_all();
   thread_.join();
+  catch_up();
 }
 
 void LogIntegrator::wake() {
@@ -30,6 +31,17 @@ void LogIntegrator::run_until_done() {
 }
 
 void LogIntegrator::flush() { run_until_done(); }
+
+void LogIntegrator::catch_up() {
+  std::string failure;
+  try {
+    run_until_done();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  error_ = failure;
+}
 
 std::string LogIntegrator::error() const {
   std::lock_guard<std::mutex> lock(mu_);

@@ -311,9 +311,8 @@ class PgStore : public Store {
       // holds every leaf it covers, so the integrator's own commits need not wait for a flush.
       log_conn_->exec("SET synchronous_commit = off");
       auto step = [this](size_t max) { return integrate_step(*log_conn_, log_cache_, max); };
-      while (step(LogIntegrator::kBatch) == static_cast<int64_t>(LogIntegrator::kBatch)) {
-      }
       integrator_ = std::make_unique<LogIntegrator>(step);
+      integrator_->catch_up();  // the tree of a database made before the log, or left behind
     }
     committer_ = std::make_unique<GroupCommitter>(std::make_unique<PgAppendTx>(std::move(writer)), 4096, [this] {
       if (integrator_) integrator_->wake();

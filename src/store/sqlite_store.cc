@@ -298,9 +298,8 @@ class SqliteStore : public Store {
       // any checkpoint covered it is simply integrated again.
       log_db_->exec("PRAGMA synchronous=NORMAL");
       auto step = [this](size_t max) { return integrate_step(*log_db_, log_cache_, max); };
-      while (step(LogIntegrator::kBatch) == static_cast<int64_t>(LogIntegrator::kBatch)) {
-      }
       integrator_ = std::make_unique<LogIntegrator>(step);
+      integrator_->catch_up();  // the tree of a database made before the log, or left behind
     }
     committer_ = std::make_unique<GroupCommitter>(std::make_unique<SqliteAppendTx>(std::move(writer)), 4096, [this] {
       if (integrator_) integrator_->wake();

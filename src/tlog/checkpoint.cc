@@ -26,7 +26,7 @@ Checkpoint parse_checkpoint(std::string_view body) {
   if (c.origin.empty()) throw std::invalid_argument("checkpoint: empty origin line");
   const std::string_view s = lines[1];
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), c.size);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size() || c.size < 0 || (s.size() > 1 && s[0] == '0'))
+  if (s.empty() || s[0] < '0' || s[0] > '9' || ec != std::errc() || p != s.data() + s.size() || c.size < 0 || (s.size() > 1 && s[0] == '0'))
     throw std::invalid_argument("checkpoint: line 2 is not a tree size: '" + std::string(s) + "'");
   const auto root = hash_of_base64(lines[2]);
   if (!root) throw std::invalid_argument("checkpoint: line 3 is not a base64 SHA-256 hash");
