@@ -7,7 +7,8 @@
 //   3. `audit` from scratch of 1 million records served over HTTP by the API in-process, then an
 //      incremental audit after 10,000 more.
 //
-//   build/bench/truceline_bench_log [--ingest N] [--proof-leaves N] [--audit N] [--dir DIR]
+//   build/bench/truceline_bench_log [--ingest N] [--proof-leaves N] [--audit N] [--dir DIR] [--pg URI]
+// With --pg, the ingest case runs on that PostgreSQL database too (its tables are dropped first).
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -22,7 +23,9 @@
 #include "index/locator.h"
 #include "server/api.h"
 #include "server/http_log_client.h"
+#include "store/leader_lock.h"
 #include "store/log_rows.h"
+#include "store/pg_conn.h"
 #include "store/store.h"
 #include "tlog/audit.h"
 #include "tlog/checkpoint.h"
@@ -53,11 +56,18 @@ store::NewRecord observation(int64_t i) {
   return r;
 }
 
-double ingest_rate(const fs::path& file, bool log, int64_t n) {
-  fs::remove(file);
-  fs::remove(file.string() + "-wal");
-  fs::remove(file.string() + "-shm");
-  auto store = store::open_store(file.string(), {.transparency_log = log});
+// A fresh, empty database: the SQLite file removed, or the PostgreSQL tables dropped.
+void reset(const std::string& db) {
+  if (store::is_postgres_uri(db)) {
+    store::pg::Conn(db).exec("DROP TABLE IF EXISTS records, log_leaves, log_checkpoints, idempotency, tokens");
+    return;
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+}
+
+double ingest_rate(const std::string& db, bool log, int64_t n) {
+  reset(db);
+  auto store = store::open_store(db, {.transparency_log = log});
   constexpr int kThreads = 4, kBatch = 100;
   std::vector<std::vector<store::NewRecord>> batches;
   for (int64_t i = 0; i < n; i += kBatch) {
@@ -184,20 +194,25 @@ void audits(const fs::path& dir, int64_t n) {
 int main(int argc, char** argv) {
   int64_t ingest = 200'000, proof_leaves = 10'000'000, audit_n = 1'000'000;
   fs::path dir = fs::temp_directory_path() / "truceline-bench-log";
+  std::string pg;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--ingest")) ingest = std::atoll(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--proof-leaves")) proof_leaves = std::atoll(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--audit")) audit_n = std::atoll(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--pg")) pg = argv[i + 1];
   }
   fs::create_directories(dir);
-  double off = 0, on = 0;
-  for (int round = 0; round < 3; ++round) {
-    off = std::max(off, ingest_rate(dir / "ingest.sqlite", false, ingest));
-    on = std::max(on, ingest_rate(dir / "ingest.sqlite", true, ingest));
+  for (const std::string& db : {(dir / "ingest.sqlite").string(), pg}) {
+    if (db.empty()) continue;
+    double off = 0, on = 0;
+    for (int round = 0; round < 3; ++round) {
+      off = std::max(off, ingest_rate(db, false, ingest));
+      on = std::max(on, ingest_rate(db, true, ingest));
+    }
+    std::printf("| ingest, %s, batches of 100, 4 threads, %lld records, best of 3 | without the log %.0f obs/s | with the log %.0f obs/s (%.1f %%) |\n",
+                store::is_postgres_uri(db) ? "PostgreSQL" : "SQLite", static_cast<long long>(ingest), off, on, 100 * on / off);
   }
-  std::printf("| ingest, SQLite, batches of 100, 4 threads, %lld records, best of 3 | without the log %.0f obs/s | with the log %.0f obs/s (%.1f %%) |\n",
-              static_cast<long long>(ingest), off, on, 100 * on / off);
   if (proof_leaves > 0) proofs(dir, proof_leaves);
   if (audit_n > 0) audits(dir, audit_n);
   fs::remove_all(dir);

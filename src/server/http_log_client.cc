@@ -24,7 +24,8 @@ std::optional<std::string> HttpLogClient::get(const std::string& path) {
   const auto res = client_->Get(prefix_ + path);
   if (!res) throw std::runtime_error("cannot reach the log: " + httplib::to_string(res.error()));
   if (res->status == 404) return std::nullopt;
-  if (res->status != 200) throw std::runtime_error("GET " + prefix_ + path + " answered " + std::to_string(res->status));
+  if (res->status != 200)
+    throw tlog::LogRefusal("GET " + prefix_ + path + " answered " + std::to_string(res->status) + " " + res->body.substr(0, 200));
   return res->body;
 }
 

@@ -184,6 +184,8 @@ AuditResult audit(LogClient& client, const AuditOptions& opt) {
                 (opt.records.empty() ? "" : ", " + std::to_string(opt.records.size()) + " records found in it");
   } catch (const Problem& e) {
     r.message = e.what();
+  } catch (const LogRefusal& e) {
+    r.message = std::string("the log refused a file its checkpoint needs: ") + e.what();
   } catch (const nlohmann::json::exception& e) {
     r.message = std::string("the log answered a malformed proof: ") + e.what();
   } catch (const std::invalid_argument& e) {

@@ -10,6 +10,7 @@
 // passed, by rename, so a failed or interrupted audit leaves the previous state.
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,16 @@
 
 namespace truceline::tlog {
 
+// The log answered, but not with the file (a status other than 200 and 404): an audit verdict,
+// since an honest log serves every file its checkpoint needs.
+class LogRefusal : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // The log's files as the client fetches them, by path under the log's prefix ("checkpoint",
-// "tile/entries/000", "proof/consistency?first=…&second=…"). nullopt for a 404; throws
-// std::runtime_error when the server cannot be reached.
+// "tile/entries/000", "proof/consistency?first=…&second=…"). nullopt for a 404; throws LogRefusal
+// for another answer, std::runtime_error when the server cannot be reached (no verdict).
 class LogClient {
  public:
   virtual ~LogClient() = default;
