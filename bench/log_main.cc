@@ -2,9 +2,10 @@
 //   1. ingest into SQLite in batches of 100 from 4 threads, with the log and without it (the same
 //      store code with StoreOptions::transparency_log off: no integrator), alternating, best of
 //      each; with the log, the clock stops when the last record is in the tree;
-//   2. inclusion proofs at 10 million leaves, read from a SQLite log_leaves table of real rows
+//   2. ingest paced at 50,000 observations/s for 10 s, and how far the tree trails the record;
+//   3. inclusion proofs at 10 million leaves, read from a SQLite log_leaves table of real rows
 //      through the Store, and checked (RFC 9162);
-//   3. `audit` from scratch of 1 million records served over HTTP by the API in-process, then an
+//   4. `audit` from scratch of 1 million records served over HTTP by the API in-process, then an
 //      incremental audit after 10,000 more.
 //
 //   build/bench/truceline_bench_log [--ingest N] [--proof-leaves N] [--audit N] [--dir DIR] [--pg URI]
@@ -87,6 +88,48 @@ double ingest_rate(const std::string& db, bool log, int64_t n) {
   store->integrate_log();
   if (log) std::printf("  appended in %.2f s, in the tree %.2f s later\n", appended, since(t0) - appended);
   return static_cast<double>(n) / since(t0);
+}
+
+// Appends at `rate` observations/s (batches of 100 from 4 threads, each on its own schedule) for
+// `seconds`, sampling every 50 ms how many acknowledged records the tree has not reached yet.
+void paced(const std::string& db, double rate, double seconds) {
+  reset(db);
+  auto store = store::open_store(db);
+  constexpr int kThreads = 4, kBatch = 100;
+  const int64_t batches = static_cast<int64_t>(rate * seconds / kBatch);
+  std::vector<std::vector<store::NewRecord>> prepared;
+  for (int64_t b = 0; b < batches; ++b) {
+    prepared.emplace_back();
+    for (int k = 0; k < kBatch; ++k) prepared.back().push_back(observation(b * kBatch + k));
+  }
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> done{false};
+  int64_t max_lag = 0;
+  const auto t0 = Clock::now();
+  std::thread sampler([&] {
+    while (!done) {
+      max_lag = std::max(max_lag, store->head().count - store->log_size());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; ++t)
+    ts.emplace_back([&] {
+      for (int64_t b; (b = next++) < batches;) {
+        std::this_thread::sleep_until(t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(b * kBatch / rate)));
+        store->append(prepared[b], "", "");
+      }
+    });
+  for (auto& t : ts) t.join();
+  const double appended = since(t0);
+  store->integrate_log();
+  const double integrated = since(t0);
+  done = true;
+  sampler.join();
+  std::printf("| paced ingest, %s, %.0f obs/s offered for %.0f s (batches of 100, 4 threads) | %.0f obs/s acknowledged | "
+              "tree at most %lld records (%.0f ms of ingest) behind the record; last leaf %.0f ms after the last append |\n",
+              store::is_postgres_uri(db) ? "PostgreSQL" : "SQLite", rate, seconds, batches * kBatch / appended,
+              static_cast<long long>(max_lag), 1e3 * max_lag / rate, 1e3 * (integrated - appended));
 }
 
 // A log_leaves table of `n` real rows (salt, entry, tree hashes), written directly.
@@ -213,6 +256,8 @@ int main(int argc, char** argv) {
     std::printf("| ingest, %s, batches of 100, 4 threads, %lld records, best of 3 | without the log %.0f obs/s | with the log %.0f obs/s (%.1f %%) |\n",
                 store::is_postgres_uri(db) ? "PostgreSQL" : "SQLite", static_cast<long long>(ingest), off, on, 100 * on / off);
   }
+  for (const std::string& db : {(dir / "paced.sqlite").string(), pg})
+    if (!db.empty()) paced(db, 50'000, 10);
   if (proof_leaves > 0) proofs(dir, proof_leaves);
   if (audit_n > 0) audits(dir, audit_n);
   fs::remove_all(dir);

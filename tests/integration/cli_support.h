@@ -25,13 +25,12 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
-// Runs `truceline ARGS` from the source root; stderr goes to a file beside `scratch`.
-inline RunResult run_cli(const std::string& args, const std::filesystem::path& scratch) {
+// Runs `cmd` in a shell from the source tree; stderr goes to a file in `scratch`.
+inline RunResult run_shell(const std::string& cmd, const std::filesystem::path& scratch) {
   std::filesystem::create_directories(scratch);
   const auto err_path = scratch / "stderr.txt";
-  const std::string cmd = "cd '" + root().string() + "' && '" + binary() + "' " + args + " 2>'" + err_path.string() + "'";
   RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
+  FILE* p = popen(("cd '" + root().string() + "' && " + cmd + " 2>'" + err_path.string() + "'").c_str(), "r");
   std::array<char, 4096> buf{};
   size_t n;
   while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
@@ -39,6 +38,11 @@ inline RunResult run_cli(const std::string& args, const std::filesystem::path& s
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.err = slurp(err_path);
   return r;
+}
+
+// Runs `truceline ARGS` from the source root; stderr goes to a file beside `scratch`.
+inline RunResult run_cli(const std::string& args, const std::filesystem::path& scratch) {
+  return run_shell("'" + binary() + "' " + args, scratch);
 }
 
 // A fresh scratch directory under the system temporary folder.

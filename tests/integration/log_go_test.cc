@@ -16,20 +16,6 @@ namespace fs = std::filesystem;
 const fs::path kGoPath = "/usr/share/gocode";
 const std::string kOrigin = "truceline.test/log-go";
 
-// Runs `cmd` in a shell; stderr goes to a file in `scratch`.
-RunResult run_shell(const std::string& cmd, const fs::path& scratch) {
-  const auto err_path = scratch / "shell-stderr.txt";
-  RunResult r;
-  FILE* p = popen((cmd + " 2>'" + err_path.string() + "'").c_str(), "r");
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_path);
-  return r;
-}
-
 // Why the Go toolchain or golang.org/x/mod cannot be used, or empty when both are there.
 std::string go_missing(const fs::path& scratch) {
   if (run_shell("command -v go", scratch).code != 0) return "no go on PATH";
