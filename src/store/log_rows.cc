@@ -6,22 +6,16 @@ namespace truceline::store {
 
 LogRow make_log_row(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& content,
                     tlog::Frontier& frontier, std::string salt) {
-  const tlog::Hash c = tlog::commitment(salt, content);
-  return log_row_of(seq, kind, received_ms, std::move(salt), c, frontier);
-}
-
-std::string salts(size_t n) { return tlog::random_bytes(tlog::kSaltBytes * n); }
-
-LogRow log_row_of(int64_t seq, const std::string& kind, int64_t received_ms, std::string salt, const tlog::Hash& commitment,
-                  tlog::Frontier& frontier) {
   LogRow row;
+  row.commitment = std::string(tlog::bytes_of(tlog::commitment(salt, content)));
   row.salt = std::move(salt);
-  row.commitment = std::string(tlog::bytes_of(commitment));
   const std::vector<tlog::Hash> stored = frontier.append(tlog::leaf_hash(entry_bytes(seq, kind, received_ms, row.commitment)));
   row.hashes.reserve(32 * stored.size());
   for (const tlog::Hash& h : stored) row.hashes += tlog::bytes_of(h);
   return row;
 }
+
+std::string salts(size_t n) { return tlog::random_bytes(tlog::kSaltBytes * n); }
 
 std::string entry_bytes(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& commitment) {
   if (commitment.size() != 32) throw StoreError("record " + std::to_string(seq) + ": its log commitment is not 32 bytes");

@@ -30,11 +30,6 @@ LogRow make_log_row(int64_t seq, const std::string& kind, int64_t received_ms, c
 // `n` salts of 32 random bytes, concatenated (one draw of randomness).
 std::string salts(size_t n);
 
-// The row with its salt and commitment made already (the commitment hashed mostly on the caller's
-// thread: see group_commit.h).
-LogRow log_row_of(int64_t seq, const std::string& kind, int64_t received_ms, std::string salt, const tlog::Hash& commitment,
-                  tlog::Frontier& frontier);
-
 // The entry of a record's leaf, from its columns and the stored commitment.
 std::string entry_bytes(int64_t seq, const std::string& kind, int64_t received_ms, const std::string& commitment);
 

@@ -55,27 +55,6 @@ Hash sha256(std::initializer_list<std::string_view> parts) {
 
 Hash sha256(std::string_view data) { return sha256({data}); }
 
-void Sha256::Free::operator()(void* ctx) const { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx)); }
-
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_.get()), EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL could not start a SHA-256");
-}
-
-Sha256& Sha256::update(std::string_view data) {
-  if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_.get()), data.data(), data.size()) != 1)
-    throw std::runtime_error("SHA-256 failed in OpenSSL");
-  return *this;
-}
-
-Hash Sha256::finish() {
-  Hash out{};
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_.get()), out.data(), &len) != 1 || len != out.size())
-    throw std::runtime_error("SHA-256 failed in OpenSSL");
-  return out;
-}
-
 Hash leaf_hash(std::string_view entry) { return sha256({std::string_view("\0", 1), entry}); }
 
 Hash node_hash(const Hash& left, const Hash& right) {

@@ -7,7 +7,6 @@
 // Plus the text encodings the C2SP formats use (standard base64 with padding, RFC 4648 §4).
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,22 +16,6 @@ namespace truceline::tlog {
 using Hash = std::array<uint8_t, 32>;
 
 Hash sha256(std::string_view data);
-
-// SHA-256 fed in pieces, movable: a hash begun on one thread (the long, known part of a message)
-// and finished on another. RAII over OpenSSL's EVP_MD_CTX.
-class Sha256 {
- public:
-  Sha256();
-  Sha256& update(std::string_view data);
-  // The digest; the object may not be used after.
-  Hash finish();
-
- private:
-  struct Free {
-    void operator()(void* ctx) const;
-  };
-  std::unique_ptr<void, Free> ctx_;
-};
 // SHA-256 of the concatenation of the parts, fed in pieces.
 Hash sha256(std::initializer_list<std::string_view> parts);
 Hash leaf_hash(std::string_view entry);
