@@ -217,7 +217,7 @@ void audits(const fs::path& dir, int64_t n) {
   const std::string state = (dir / "audit-state").string();
   fs::remove_all(state);
   server::HttpLogClient client("http://127.0.0.1:" + std::to_string(port));
-  tlog::AuditOptions opt{key.public_key(), {}, state};
+  tlog::AuditOptions opt{key.public_key(), {}, state, {}};
   t0 = Clock::now();
   tlog::AuditResult r = tlog::audit(client, opt);
   std::printf("| audit from scratch, %lld entries over HTTP | %.2f s | %s |\n", static_cast<long long>(n), since(t0), r.message.c_str());

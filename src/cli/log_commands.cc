@@ -1,18 +1,15 @@
 // `truceline log keygen` and `truceline audit`: the log's key, and the check any party runs
 // against a server's public log (docs/log.md).
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "geo/errors.h"
+#include "io/durable.h"
+#include "io/output.h"
 #include "server/http_log_client.h"
 #include "tlog/audit.h"
 #include "tlog/note.h"
@@ -78,33 +75,16 @@ int audit_command(const std::string& url, const std::string& log_vkey, const std
 }  // namespace
 
 void write_key_file(const std::string& path, const std::string& text) {
-  // O_EXCL: a key is never overwritten by mistake; 0600: only its owner reads it.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0)
-    throw InputError(path, std::string("cannot create the key file: ") + std::strerror(errno),
-                     "choose a path that does not exist yet");
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  const bool ok = done == text.size() && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) {
-    ::unlink(path.c_str());  // no half-written key left behind
-    throw InputError(path, "cannot write the key file");
+  // Never over an existing file (a key is not replaced by mistake); 0600: only its owner reads it.
+  try {
+    io::create_durably(path, text, 0600);
+  } catch (const std::system_error& e) {
+    throw InputError(path, std::string("cannot create the key file: ") + e.what(),
+                     e.code() == std::errc::file_exists ? "choose a path that does not exist yet" : "check the directory");
   }
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot read the file", "check the path (keys come from truceline log keygen or witness keygen)");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read_text_file(const std::string& path) { return io::read_file(path); }
 
 void add_log_commands(CLI::App& app, Action& action) {
   static std::string name, out;

@@ -1,13 +1,12 @@
 #include "tlog/audit.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "io/durable.h"
+#include "io/output.h"
 #include "tlog/checkpoint.h"
 #include "tlog/entry.h"
 #include "tlog/tiles.h"
@@ -28,24 +27,8 @@ struct State {
 };
 
 std::optional<std::string> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Writes `text` to `p` durably: a temporary file, fsync, rename, fsync of the directory.
-void write_durably(const fs::path& p, const std::string& text) {
-  const fs::path tmp = p.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + tmp.string());
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot write " + tmp.string());
-  fs::rename(tmp, p);
-  const int dir = ::open(p.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir >= 0) ::fsync(dir), ::close(dir);
+  if (!fs::exists(p)) return std::nullopt;
+  return io::read_file(p);
 }
 
 // The state file: {"checkpoint": <the note>, "frontier": [base64…]}.
@@ -74,7 +57,7 @@ std::optional<State> load_state(const fs::path& dir) {
 void save_state(const fs::path& dir, const std::string& note, const Frontier& f) {
   nlohmann::json hashes = nlohmann::json::array();
   for (const Hash& h : f.hashes()) hashes.push_back(base64(bytes_of(h)));
-  write_durably(dir / "state.json", nlohmann::json{{"checkpoint", note}, {"frontier", hashes}}.dump(1) + "\n");
+  io::replace_durably(dir / "state.json", nlohmann::json{{"checkpoint", note}, {"frontier", hashes}}.dump(1) + "\n");
 }
 
 std::string fetch(LogClient& c, const std::string& path) {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "io/durable.h"
 #include "tlog/checkpoint.h"
 #include "tlog/tree.h"
 
@@ -39,63 +40,6 @@ WitnessResponse reply(int status, const std::string& message) { return {status, 
 
 [[noreturn]] void throw_errno(const std::string& what) {
   throw WitnessStateError(what + ": " + std::generic_category().message(errno));
-}
-
-// A file descriptor closed when it goes out of scope, whatever the path out.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now, so that a failing close (a delayed write error) is seen.
-  void close(const std::string& what) {
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) throw_errno("close " + what);
-  }
-
- private:
-  int fd_;
-};
-
-void write_all(int fd, std::string_view data, const std::string& what) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_errno("write " + what);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-// A rename is durable only once the directory holding the new name is on disk too.
-void sync_directory(const fs::path& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) throw_errno("open " + dir.string());
-  if (::fsync(fd.get()) != 0) throw_errno("fsync " + dir.string());
-}
-
-// Replaces `path` by `data` so that a crash leaves either the old file or the new one, whole.
-void replace_durably(const fs::path& path, std::string_view data) {
-  const fs::path tmp = path.string() + ".tmp";
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) throw_errno("open " + tmp.string());
-  write_all(fd.get(), data, tmp.string());
-  if (::fsync(fd.get()) != 0) throw_errno("fsync " + tmp.string());
-  fd.close(tmp.string());
-  if (::rename(tmp.c_str(), path.c_str()) != 0) throw_errno("rename " + tmp.string());
-  sync_directory(path.parent_path());
-}
-
-void append_durably(const fs::path& path, std::string_view data) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-  if (fd.get() < 0) throw_errno("open " + path.string());
-  write_all(fd.get(), data, path.string());
-  if (::fsync(fd.get()) != 0) throw_errno("fsync " + path.string());
-  fd.close(path.string());
 }
 
 std::string read_file(const fs::path& path) {
@@ -305,7 +249,7 @@ WitnessResponse Witness::check_and_cosign(const Verified& v, uint64_t now_unix_s
   const NoteSignature cosignature = cosign(key_, v.note.text, now_unix_s);
   State next{c.size, c.root, note_text(Note{v.note.text, {v.log_signature, cosignature}})};
   try {
-    replace_durably(dir_ / kStateFile, next.note);
+    io::replace_durably(dir_ / kStateFile, next.note);
   } catch (const std::exception& e) {
     // Without the state on disk a restart could cosign a fork of this checkpoint: no cosignature.
     if (warn_) warn_("witness state not saved, checkpoint not cosigned: " + std::string(e.what()));
@@ -325,7 +269,7 @@ void Witness::record_conflict(const Verified& v, const std::string& reason, uint
   entry += quoted(v.body, "request>");
   entry += "\n";
   try {
-    append_durably(conflicts_path(), entry);
+    io::append_durably(conflicts_path(), entry);
     last_conflict_ = std::move(key);
     if (warn_) warn_("conflict recorded in " + conflicts_path().string() + ": " + reason);
   } catch (const std::exception& e) {

@@ -32,7 +32,7 @@ class LogServer {
             const std::vector<std::string>& extra = {})
       : proc_(args(db, key, extra), dir / (name + ".out")), out_(dir / (name + ".out")) {}
   int port() const {
-    if (port_ < 0) port_ = served_port(proc_.wait_for("http://", std::chrono::seconds(30)));
+    if (port_ < 0) port_ = served_port(proc_.wait_for("http://"));
     return port_;
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
@@ -332,7 +332,7 @@ TEST_F(LogAuditTest, WitnessRefusesTheFork) {
   Process witness({"witness", "serve", "--key", (dir_ / "witness.key").string(), "--log-vkey", vkey_, "--state", wstate.string(),
                    "--listen", "127.0.0.1:0"},
                   dir_ / "witness.out");
-  const int wport = served_port(witness.wait_for("http://", std::chrono::seconds(30)));
+  const int wport = served_port(witness.wait_for("http://"));
   ASSERT_GT(wport, 0) << slurp(dir_ / "witness.out.err");
   const std::vector<std::string> with_witness{"--witness", "http://127.0.0.1:" + std::to_string(wport) + "=" + wvkey};
 

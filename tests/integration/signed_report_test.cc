@@ -33,7 +33,7 @@ TEST(SignedReportTest, EnvelopesSignedWithWebCryptoAreStoredAndUnsignedOnesRefus
   const std::string token = last_line(tok.out);
   Process server({"serve", "--plan", (root() / "plans/kellogg-2025-04.toml").string(), "--db", db.string(), "--listen", "127.0.0.1:0"},
                  dir / "serve.out");
-  const int port = served_port(server.wait_for("http://", std::chrono::seconds(30)));
+  const int port = served_port(server.wait_for("http://"));
   httplib::Client c("127.0.0.1", port);
   const httplib::Headers auth{{"Authorization", "Bearer " + token}};
 
