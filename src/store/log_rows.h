@@ -1,13 +1,13 @@
 #pragma once
-// The log's side of a record, shared by both backends: the row each record adds to log_leaves
-// (its salt, its public entry, and the tree hashes its leaf completes), reading a stored hash back,
-// and the store as a tlog::HashReader.
+// The log's side of a record, shared by both backends: the row the integrator (log_integrator.h)
+// adds to log_leaves for each record (its salt, its commitment, and the tree hashes its leaf
+// completes), reading a stored hash back, the store as a tlog::HashReader, and verify's checks.
 //
 //   log_leaves(seq, salt, commitment, hashes): the 32-byte salt, the 32-byte commitment
 //   SHA-256(salt ‖ content), and the stored hashes leaf seq−1 added, level 0 first (tlog/tree.h),
 //   32 bytes each: BLOBs in SQLite, hex TEXT in PostgreSQL (the backend converts).
 // The entry itself is not stored: it is made from the record's seq, kind and received_ms and the
-// commitment (tlog/entry.h), so the row costs the writer about 130 bytes. Stored hash (level, i) is
+// commitment (tlog/entry.h), so a row is about 130 bytes. Stored hash (level, i) is
 // in the row of seq leaf_holding({level, i}) + 1, at byte 32·level.
 #include <string>
 #include <vector>
