@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include <charconv>
 
 #include "store/log_rows.h"
 #include "tlog/checkpoint.h"
@@ -27,12 +26,10 @@ std::string add_checkpoint_body(int64_t old_size, const std::vector<tlog::Hash>&
   return body + "\n" + note;
 }
 
-std::optional<int64_t> size_of(const std::string& text) {
-  int64_t v = 0;
-  const std::string t = !text.empty() && text.back() == '\n' ? text.substr(0, text.size() - 1) : text;
-  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || v < 0) return std::nullopt;
-  return v;
+// The 409 body of tlog-witness: a tree size and a newline.
+std::optional<int64_t> size_of(std::string_view text) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  return tlog::parse_decimal(text);
 }
 
 }  // namespace

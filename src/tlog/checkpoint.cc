@@ -1,6 +1,5 @@
 #include "tlog/checkpoint.h"
 
-#include <charconv>
 #include <stdexcept>
 
 namespace truceline::tlog {
@@ -24,10 +23,9 @@ Checkpoint parse_checkpoint(std::string_view body) {
   Checkpoint c;
   c.origin = std::string(lines[0]);
   if (c.origin.empty()) throw std::invalid_argument("checkpoint: empty origin line");
-  const std::string_view s = lines[1];
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), c.size);
-  if (s.empty() || s[0] < '0' || s[0] > '9' || ec != std::errc() || p != s.data() + s.size() || c.size < 0 || (s.size() > 1 && s[0] == '0'))
-    throw std::invalid_argument("checkpoint: line 2 is not a tree size: '" + std::string(s) + "'");
+  const auto size = parse_decimal(lines[1]);
+  if (!size) throw std::invalid_argument("checkpoint: line 2 is not a tree size: '" + std::string(lines[1]) + "'");
+  c.size = *size;
   const auto root = hash_of_base64(lines[2]);
   if (!root) throw std::invalid_argument("checkpoint: line 3 is not a base64 SHA-256 hash");
   c.root = *root;

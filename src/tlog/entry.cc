@@ -1,6 +1,5 @@
 #include "tlog/entry.h"
 
-#include <charconv>
 #include <stdexcept>
 
 namespace truceline::tlog {
@@ -26,15 +25,6 @@ std::optional<std::string_view> field(std::string_view bytes, size_t& at, std::s
   return bytes.substr(start, end - start);
 }
 
-std::optional<int64_t> decimal(std::string_view s) {
-  // No sign, no leading zeros: one spelling per number, so one entry per record.
-  if (s.empty() || (s.size() > 1 && s[0] == '0') || s[0] == '-' || s[0] == '+') return std::nullopt;
-  int64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 }  // namespace
 
 Hash commitment(std::string_view salt, std::string_view content) { return sha256({salt, content}); }
@@ -58,7 +48,7 @@ std::optional<Entry> parse_entry(std::string_view bytes) {
   const auto commit = received ? field(bytes, at, "commitment") : std::nullopt;
   if (!commit || at != bytes.size()) return std::nullopt;
   Entry e;
-  const auto s = decimal(*seq), r = decimal(*received);
+  const auto s = parse_decimal(*seq), r = parse_decimal(*received);
   const auto c = unhex(*commit);
   if (!s || !r || !c || c->size() != 32 || !valid_kind(*kind) || hex(*c) != *commit) return std::nullopt;
   e.seq = *s;

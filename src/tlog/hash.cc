@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -139,6 +140,17 @@ std::optional<Hash> hash_of_base64(std::string_view text) {
   const auto bytes = unbase64(text);
   if (!bytes || bytes->size() != 32) return std::nullopt;
   return hash_of_bytes(*bytes);
+}
+
+std::optional<int64_t> parse_decimal(std::string_view s) {
+  if (s.empty() || s.size() > 19 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return static_cast<int64_t>(v);
 }
 
 std::string random_bytes(size_t n) {

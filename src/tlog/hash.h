@@ -34,6 +34,11 @@ std::optional<std::string> unbase64(std::string_view text);
 std::optional<Hash> hash_of_base64(std::string_view text);
 Hash hash_of_bytes(std::string_view bytes32);  // REQUIRES: 32 bytes
 
+// A non-negative decimal in its one spelling (digits only, no leading zero, within int64), as the
+// C2SP formats write sizes and as record entries write numbers: one spelling per value keeps two
+// readers from taking one text two ways. nullopt for anything else.
+std::optional<int64_t> parse_decimal(std::string_view text);
+
 // Cryptographically secure random bytes (OpenSSL's RAND_bytes); throws std::runtime_error when
 // the generator fails.
 std::string random_bytes(size_t n);

@@ -61,16 +61,6 @@ std::optional<std::string_view> next_line(std::string_view text, size_t& at) {
 }
 
 // A tree size as the spec spells it: ASCII digits, no leading zero unless the size is 0.
-std::optional<int64_t> parse_size(std::string_view s) {
-  if (s.empty() || s.size() > 19 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-  return static_cast<int64_t>(v);
-}
 
 enum class LogSignature { kValid, kAbsent, kInvalid };
 
@@ -135,7 +125,7 @@ AddCheckpointRequest parse_add_checkpoint(std::string_view body) {
   size_t at = 0;
   const auto first = next_line(body, at);
   if (!first || first->substr(0, 4) != "old ") throw std::invalid_argument("the first line must be 'old <size>'");
-  const auto old = parse_size(first->substr(4));
+  const auto old = parse_decimal(first->substr(4));
   if (!old) throw std::invalid_argument("the old size must be a decimal number without leading zeros");
   AddCheckpointRequest r;
   r.old_size = *old;

@@ -35,6 +35,14 @@ void run_sql(const std::string& db, const std::string& sql) {
   sqlite3_close(h);
 }
 
+// Every record of every kind, in seq order.
+Query every_record() {
+  Query q;
+  q.kind = "";
+  q.limit = 0;
+  return q;
+}
+
 class LogStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -95,12 +103,12 @@ TEST_P(LogStoreTest, TreeIsTheRfcTreeOfTheEntriesAndEntriesCommitToContent) {
 
 TEST_P(LogStoreTest, ADatabaseFromBeforeTheLogGetsItsTreeWhenOpened) {
   add(40, 4);
-  const auto before = store_->query({.kind = "", .limit = 0});
+  const auto before = store_->query(every_record());
   store_.reset();
   // As a database written before the log existed: records, no leaves.
   run_sql(db_, "DELETE FROM log_leaves");
   store_ = open_store(db_);
-  const auto after = store_->query({.kind = "", .limit = 0});
+  const auto after = store_->query(every_record());
   ASSERT_EQ(after.size(), before.size());
   for (size_t i = 0; i < after.size(); ++i) {
     EXPECT_EQ(after[i].id, before[i].id);
@@ -129,7 +137,7 @@ TEST_P(LogStoreTest, VerifyCatchesARewrittenCommitment) {
 // record's commitment in the log: verify names the record.
 TEST_P(LogStoreTest, VerifyCatchesContentEditedWithTheChainRecomputed) {
   add(6);
-  std::vector<Record> all = store_->query({.kind = "", .limit = 0});
+  std::vector<Record> all = store_->query(every_record());
   store_.reset();
   all[3].content = all[3].content.substr(0, all[3].content.find("explosion")) + "explosioN" +
                    all[3].content.substr(all[3].content.find("explosion") + 9);
