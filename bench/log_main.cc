@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "bench_support.h"
+#include "http/server.h"
 #include "index/locator.h"
 #include "server/api.h"
 #include "server/http_log_client.h"
@@ -197,12 +198,11 @@ void audits(const fs::path& dir, int64_t n) {
   const plan::ZoneMap map = bench::compile_default_plan();
   const index::Locator locator(map);
   server::Api api(map, locator, *store);
-  httplib::Server http;
-  http.set_tcp_nodelay(true);  // as serve does
-  api.mount(http);
-  const int port = http.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { http.listen_after_bind(); });
-  while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  http::Router router;
+  api.mount(router);
+  http::Server http(router, {});
+  const int port = http.listen("127.0.0.1", 0);
+  http.start();
   const tlog::PrivateKey key = tlog::PrivateKey::generate("bench.truceline/log", tlog::KeyType::kEd25519);
   auto sign = [&] {
     store->integrate_log();
@@ -229,7 +229,6 @@ void audits(const fs::path& dir, int64_t n) {
   r = tlog::audit(client, opt);
   std::printf("| audit of 10,000 new entries after it | %.3f s | %s |\n", since(t0), r.message.c_str());
   http.stop();
-  serving.join();
 }
 
 }  // namespace

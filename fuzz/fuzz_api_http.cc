@@ -1,19 +1,20 @@
-// The API's request path: the fuzz input is the raw bytes a client sends — request line, headers,
-// body, perhaps several pipelined requests — to a real cpp-httplib server in this process, with
-// server::Api mounted over a SQLite store in a scratch directory and the default plan. Each input
-// goes over its own loopback connection, which the client half-closes after sending; the server
-// must answer and close, never crash or hang (libFuzzer's -timeout catches a hang).
+// The API's request path without a socket: the fuzz input is the raw bytes a client sends
+// (request line, headers, body), read by http::parse_request — the checks and conversion the
+// server applies to what Beast parses off a connection — then routed through server::Api mounted
+// over a SQLite store in a scratch directory and the default plan.
+//
+// What must hold for every input: no answer is a 500 (a refusal the API did not foresee), every
+// JSON answer is valid UTF-8 JSON (random bytes in a body once made the error message itself
+// unserialisable), and a body that is not JSON is refused 400 malformed_json, quoting none of it.
 //
 // The store holds one fixed token per role, so that seeds reach past authentication:
 // "Bearer tl_fuzz_<role>" for observer, contingent (of "uk"), analyst and admin.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <thread>
+#include <cstdio>
+#include <cstdlib>
 
 #include "fuzz_support.h"
+#include "http/event_stream.h"
+#include "http/parse.h"
 #include "index/locator.h"
 #include "server/api.h"
 #include "store/store.h"
@@ -26,8 +27,7 @@ struct Service {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<index::Locator> locator;
   std::unique_ptr<server::Api> api;
-  httplib::Server http;
-  int port = -1;
+  http::Router router;
 
   Service() {
     store = store::open_store((fuzz::scratch_dir() / "record.sqlite").string());
@@ -38,52 +38,50 @@ struct Service {
     server::ApiOptions opt;
     opt.rate_per_s = 1e9;  // the fuzzer is one token sending as fast as it can
     api = std::make_unique<server::Api>(fuzz::default_map(), *locator, *store, opt);
-    api->mount(http);
-    http.set_read_timeout(2, 0);
-    http.set_write_timeout(2, 0);
-    port = http.bind_to_any_port("127.0.0.1");
-    std::thread([this] { http.listen_after_bind(); }).detach();
-    while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    api->mount(router);
   }
 };
 
-// Sends `data`, half-closes, reads the answer to its end.
-void exchange(int port, const uint8_t* data, size_t size) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return;
+[[noreturn]] void fail(const char* what, const http::Response& res) {
+  std::fprintf(stderr, "%s: status %d, body %s\n", what, res.status, res.body.c_str());
+  std::abort();
+}
+
+void check(const http::Request& req, const http::Response& res) {
+  if (res.status >= 500 && res.status != 503) fail("a server error", res);
+  const auto type = res.headers.find("Content-Type");
+  if (type == res.headers.end() || type->second != "application/json") return;
+  const auto body = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) fail("an answer that is not JSON", res);
+  // An authenticated POST of observations whose body does not parse: 400 malformed_json.
+  const bool posted = req.method == "POST" && req.path == "/v1/observations" && res.status != 401 && res.status != 429;
+  if (posted && nlohmann::json::parse(req.body, nullptr, false).is_discarded()) {
+    if (res.status != 400 || body["error"]["code"] != "malformed_json") fail("junk not refused as malformed_json", res);
   }
-  for (size_t sent = 0; sent < size;) {
-    const ssize_t n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may close early on a refused request
-    sent += static_cast<size_t>(n);
-  }
-  shutdown(fd, SHUT_WR);
-  char buf[16384];
-  while (recv(fd, buf, sizeof buf, 0) > 0) {
-  }
-  close(fd);
 }
 
 }  // namespace
 
-// Never destroyed: its worker threads live as long as the process.
+// Never destroyed: it lives as long as the process.
 static Service* g_service = nullptr;
 
-// The plan is compiled and the server started before the first input, outside libFuzzer's
-// per-input timeout.
+// The plan is compiled before the first input, outside libFuzzer's per-input timeout.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   g_service = new Service;
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  exchange(g_service->port, data, size);
+  http::Limits limits;
+  limits.max_body = 1 << 20;
+  http::Request req;
+  http::Response res;
+  if (!http::parse_request(std::string_view(reinterpret_cast<const char*>(data), size), limits, req, res)) {
+    check(req, res);
+    return 0;
+  }
+  g_service->router.handle(req, res);
+  if (res.stream) res.stream->close();
+  check(req, res);
   return 0;
 }

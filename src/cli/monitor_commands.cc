@@ -1,8 +1,12 @@
 // `truceline serve`, `truceline verify` and `truceline token create`: the monitoring service.
+#include <pthread.h>
+
 #include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
+#include "http/server.h"
 #include "index/locator.h"
 #include "plan/compiler.h"
 #include "server/api.h"
@@ -14,9 +18,9 @@
 namespace truceline::cli {
 namespace {
 
-httplib::Server* g_server = nullptr;
-// The limits `serve` takes from its options (docs/limits.md).
+// The limits `serve` takes from its options (docs/limits.md): the API's and the server's.
 server::ApiOptions g_limits;
+http::ServerOptions g_http;
 // Incidents and alerts (docs/incidents.md, The service).
 server::IncidentServiceOptions g_incident_opt;
 // The transparency log's signer (docs/log.md).
@@ -63,26 +67,64 @@ server::LogPublisherOptions log_options() {
 
 void add_limit_options(CLI::App* serve) {
   auto& o = g_limits;
-  serve->add_option("--max-body", o.max_body_bytes, "largest request body in bytes; larger get 413 (DEFAULT: 16 MiB)")
+  auto& h = g_http;
+  serve->add_option("--max-body", h.limits.max_body, "largest request body in bytes; larger get 413 (DEFAULT: 16 MiB)")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 31));
   serve->add_option("--max-batch", o.max_batch, "most observations in one POST; more get 413 (DEFAULT: 10,000)")
       ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
   serve->add_option("--rate", o.rate_per_s, "requests per second per token, bursts of 2 s; more get 429 (DEFAULT: 500)")
       ->check(CLI::Range(0.1, 1e9));
-  serve->add_option("--max-queued", o.max_queued,
-                    "connections waiting for a worker beyond --threads; more get 503 (DEFAULT: 256)")
-      ->check(CLI::Range(size_t{0}, size_t{100'000}));
-  serve->add_option("--read-timeout", o.read_timeout_s, "seconds to wait for a request's next byte (DEFAULT: 5)")
-      ->check(CLI::Range(1, 3600));
-  serve->add_option("--write-timeout", o.write_timeout_s, "seconds to wait for a client to take a response's next byte (DEFAULT: 5)")
-      ->check(CLI::Range(1, 3600));
-  serve->add_option("--keep-alive-timeout", o.keep_alive_timeout_s, "seconds a connection may idle between requests (DEFAULT: 5)")
-      ->check(CLI::Range(1, 3600));
+  serve->add_option("--threads", h.handler_threads, "handler threads for work on the store (DEFAULT: 32)")
+      ->check(CLI::Range(size_t{1}, size_t{4096}));
+  serve->add_option("--io-threads", h.io_threads, "event loops (DEFAULT: one per core)")->check(CLI::Range(size_t{0}, size_t{256}));
+  serve->add_option("--max-connections", h.max_connections, "open connections; more get 503 (DEFAULT: 20,000)")
+      ->check(CLI::Range(size_t{1}, size_t{10'000'000}));
+  serve->add_option("--max-streams", h.max_streams, "event-stream readers; more get 503 (DEFAULT: 10,000)")
+      ->check(CLI::Range(size_t{0}, size_t{10'000'000}));
+  serve->add_option("--max-conns-per-ip", h.max_conns_per_ip, "connections per client address; more get 429 (DEFAULT: 0, no limit)")
+      ->check(CLI::Range(size_t{0}, size_t{10'000'000}));
+  serve->add_option("--trusted-proxy", h.trusted_proxies, "address of a reverse proxy whose X-Forwarded-For is believed (repeatable)");
+  serve->add_option("--header-timeout", h.header_timeout_s, "seconds for a request's line and headers, in total (DEFAULT: 10)")
+      ->check(CLI::Range(0.1, 3600.0));
+  serve->add_option("--write-timeout", h.write_timeout_s, "seconds for a client to take an answer, plus its size at 64 KiB/s (DEFAULT: 5)")
+      ->check(CLI::Range(0.1, 3600.0));
+  serve->add_option("--keep-alive-timeout", h.keep_alive_timeout_s, "seconds a connection may idle between requests (DEFAULT: 5)")
+      ->check(CLI::Range(0.1, 3600.0));
+  serve->add_option("--tls-cert", h.tls_cert, "PEM certificate chain: serve HTTPS (with --tls-key)");
+  serve->add_option("--tls-key", h.tls_key, "PEM private key of --tls-cert");
 }
 
-void stop_on_signal(int) {
-  if (g_server) g_server->stop();
-}
+// SIGINT and SIGTERM stop the server from a thread of their own (sigwait): stopping joins threads,
+// which no signal handler may do. Blocked before any other thread starts, so that all inherit it.
+class SignalStop {
+ public:
+  SignalStop() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  void arm(http::Server& server) {
+    thread_ = std::thread([this, &server] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      if (!done_) server.stop();
+    });
+  }
+  ~SignalStop() {
+    // Server stopped for another reason: wake the waiting thread with a signal of the set.
+    if (thread_.joinable()) {
+      done_ = true;
+      pthread_kill(thread_.native_handle(), SIGTERM);
+      thread_.join();
+    }
+  }
+
+ private:
+  sigset_t set_;
+  std::atomic<bool> done_ = false;
+  std::thread thread_;
+};
 
 std::pair<std::string, int> split_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -108,14 +150,12 @@ std::optional<std::filesystem::path> dashboard_dir(const std::string& web) {
   return dir;
 }
 
-int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen, int threads,
-                  const std::string& web) {
+int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen, const std::string& web) {
+  SignalStop signals;
   const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
   const index::Locator locator(map);
   auto store = store::open_store(db);
-  server::ApiOptions opt = g_limits;
-  opt.threads = static_cast<size_t>(threads);
-  server::Api api(map, locator, *store, opt);
+  server::Api api(map, locator, *store, g_limits);
   std::unique_ptr<server::LogPublisher> publisher;
   try {
     publisher = std::make_unique<server::LogPublisher>(*store, db, log_options());
@@ -129,27 +169,28 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   // Incidents and alerts run beside the API and outlive the HTTP server (declared after them).
   server::IncidentService incidents(map, locator, *store, db, g_incident_opt);
   api.attach(&incidents.engine());
-  httplib::Server http;
-  // cpp-httplib serves a keep-alive connection on one worker for its whole life, and a POST waits
-  // there for its group commit: the default pool (8 workers) would hold every other client in the
-  // queue. Responses go out as headers and body in two writes; without TCP_NODELAY, Nagle's
-  // algorithm and the client's delayed ACK add ~40 ms to each. cpp-httplib closes a connection
-  // after 5 requests by default; with its listen backlog of 5, clients reconnecting that often
-  // overflow the accept queue and wait a SYN retransmission (1 s): 100 requests per connection.
-  // Api::mount installs the pool (ApiOptions::threads), keep-alive count and the other limits.
-  http.set_tcp_nodelay(true);
-  api.mount(http);
-  if (!server::mount_dashboard(http, dashboard_dir(web)))
+  http::Router router;
+  api.mount(router);
+  if (!server::mount_dashboard(router, dashboard_dir(web)))
     throw InputError("--web", "'" + web + "' holds no index.html", "run make web and pass web/dist, or leave --web out");
+  std::unique_ptr<http::Server> http;
+  try {
+    http = std::make_unique<http::Server>(router, g_http);
+  } catch (const std::runtime_error& e) {
+    throw InputError(g_http.tls_key.empty() ? "--tls-key" : "--tls-cert", e.what(), "give a PEM certificate chain and its PEM private key");
+  }
   const auto [host, port] = split_listen(listen);
-  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) throw InputError("--listen", "cannot listen on " + listen, "choose a free port or another address");
-  g_server = &http;
-  std::signal(SIGTERM, stop_on_signal);
-  std::signal(SIGINT, stop_on_signal);
-  std::cout << "truceline: serving " << map.plan.name << " on http://" << host << ":" << bound << std::endl;
-  http.listen_after_bind();
-  g_server = nullptr;
+  int bound = 0;
+  try {
+    bound = http->listen(host, port);
+  } catch (const std::runtime_error& e) {
+    throw InputError("--listen", e.what(), "choose a free port or another address");
+  }
+  http->start();
+  signals.arm(*http);
+  std::cout << "truceline: serving " << map.plan.name << " on " << (g_http.tls_cert.empty() ? "http" : "https") << "://"
+            << host << ":" << bound << std::endl;
+  http->wait();
   return 0;
 }
 
@@ -190,20 +231,16 @@ int token_command(const std::string& db, const store::Token& t, const std::strin
 
 void add_monitor_commands(CLI::App& app, Action& action) {
   static std::string plan_path, db, listen = "127.0.0.1:8080";
-  static int threads = 64;
   static std::string web;
   auto* serve = app.add_subcommand("serve", "run the monitoring service's HTTP API");
   serve->add_option("--plan", plan_path, "plan file (TOML)")->required();
   serve->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
-  serve->add_option("--threads", threads, "worker threads, each serving one connection at a time (DEFAULT: 64)")
-      ->check(CLI::Range(1, 4096));
   add_limit_options(serve);
   add_log_options(serve);
   serve->add_option("--web", web, "the built dashboard served at / (DEFAULT: found beside the binary or in web/dist)");
   serve->add_option("--alerts", g_incident_opt.alerts_path, "webhooks per contingent, TOML (docs/incidents.md); DEFAULT: none, alerts go to /v1/alerts/stream only");
-  serve->add_option("--alerts-log", g_incident_opt.log_path, "the alert delivery log, SQLite (DEFAULT: DB.alerts.sqlite beside a SQLite DB)");
-  serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, threads, web); }; });
+  serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, web); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute the hash chain of a record");
   verify->add_option("--db", db, "SQLite file or postgresql:// URI")->required();

@@ -6,7 +6,6 @@
 #include <charconv>
 
 #include "monitor/observation.h"
-#include "server/connection_pool.h"
 #include "server/incident_engine.h"
 #include "server/log_publisher.h"
 #include "report/plan_outputs.h"
@@ -25,16 +24,14 @@ class ApiError : public std::runtime_error {
   std::string code, field;
 };
 
-void send_json(httplib::Response& res, int status, const json& body) {
+void send_json(http::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+void send_error(http::Response& res, int status, const std::string& code, const std::string& message,
                 const std::string& field) {
-  json e{{"code", code}, {"message", message}};
-  if (!field.empty()) e["field"] = field;
-  send_json(res, status, json{{"error", e}});
+  http::set_error(res, status, code, message, field);
 }
 
 int64_t now_ms() {
@@ -42,11 +39,20 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-json parse_body(const httplib::Request& req) {
+// What a JSON parse error says, without the bytes it quotes ("last read: '…'"): they are the
+// client's, may be anything, and are never sent back.
+std::string parse_reason(const json::parse_error& e) {
+  std::string what = e.what();
+  if (const size_t col = what.find(": "); col != std::string::npos) what = what.substr(col + 2);
+  if (const size_t quoted = what.find("; last read"); quoted != std::string::npos) what.resize(quoted);
+  return what;
+}
+
+json parse_body(const http::Request& req) {
   try {
     return json::parse(req.body);
   } catch (const json::parse_error& e) {
-    throw ApiError(400, "malformed_json", "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+    throw ApiError(400, "malformed_json", "malformed JSON at byte " + std::to_string(e.byte) + ": " + parse_reason(e));
   } catch (const json::out_of_range& e) {
     // A number beyond a double, such as 1e999, the overflow fuzz_geojson found; it was a 500.
     throw ApiError(400, "malformed_json", std::string("malformed JSON: ") + e.what());
@@ -54,7 +60,7 @@ json parse_body(const httplib::Request& req) {
 }
 
 // Query parameters.
-std::optional<int64_t> time_param(const httplib::Request& req, const char* name) {
+std::optional<int64_t> time_param(const http::Request& req, const char* name) {
   if (!req.has_param(name)) return std::nullopt;
   auto t = monitor::parse_time_ms(req.get_param_value(name));
   if (!t) throw ApiError(400, "bad_parameter", std::string(name) + " must be an ISO 8601 time with offset", name);
@@ -68,7 +74,7 @@ double number(const std::string& s, const char* field) {
   return v;
 }
 
-void bbox_param(const httplib::Request& req, store::Query& q) {
+void bbox_param(const http::Request& req, store::Query& q) {
   if (!req.has_param("bbox")) return;
   const std::string b = req.get_param_value("bbox");
   std::vector<double> v;
@@ -128,25 +134,9 @@ std::string register_device_key(store::Store& store, const std::string& submitte
 Api::Api(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store, const ApiOptions& opt)
     : map_(map), locator_(locator), store_(store), opt_(opt), zones_geojson_(report::zones_geojson(map).dump()) {}
 
-void Api::mount(httplib::Server& s) {
-  s.set_payload_max_length(opt_.max_body_bytes);
-  s.new_task_queue = [t = opt_.threads, q = opt_.max_queued] { return new ConnectionPool(t, q); };
-  s.set_read_timeout(opt_.read_timeout_s, 0);
-  s.set_write_timeout(opt_.write_timeout_s, 0);
-  s.set_keep_alive_timeout(opt_.keep_alive_timeout_s);
-  s.set_keep_alive_max_count(static_cast<size_t>(opt_.keep_alive_max));
-  // A connection over the limit is answered before routing, its body unread; the client is told
-  // to close it and come back.
-  s.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
-    if (!ConnectionPool::refusing()) return httplib::Server::HandlerResponse::Unhandled;
-    send_error(res, 503, "overloaded",
-               "the server holds " + std::to_string(opt_.threads + opt_.max_queued) + " connections already; retry later", "");
-    res.set_header("Retry-After", "1");
-    res.set_header("Connection", "close");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  auto wrap = [this](void (Api::*fn)(const httplib::Request&, httplib::Response&)) {
-    return [this, fn](const httplib::Request& req, httplib::Response& res) {
+void Api::mount(http::Router& router) {
+  auto wrap = [this](void (Api::*fn)(const http::Request&, http::Response&)) {
+    return [this, fn](const http::Request& req, http::Response& res) {
       try {
         (this->*fn)(req, res);
       } catch (const ApiError& e) {
@@ -160,42 +150,30 @@ void Api::mount(httplib::Server& s) {
       }
     };
   };
-  s.Post("/v1/observations", wrap(&Api::post_observations));
-  s.Get("/v1/observations", wrap(&Api::list_observations));
-  s.Get(R"(/v1/observations/([A-Za-z0-9_-]+))", wrap(&Api::get_observation));
-  s.Post(R"(/v1/observations/([A-Za-z0-9_-]+)/corrections)", wrap(&Api::post_correction));
-  s.Post("/v1/keys", wrap(&Api::post_key));
-  s.Get("/v1/zones", wrap(&Api::get_zones));
-  s.Get("/v1/chain/head", wrap(&Api::get_head));
-  s.Get("/v1/health", wrap(&Api::get_health));
-  s.Get("/log/checkpoint", wrap(&Api::log_checkpoint));
-  s.Get(R"(/log/(tile/[A-Za-z0-9_./]+))", wrap(&Api::log_tile));
-  s.Get("/log/proof/inclusion", wrap(&Api::log_inclusion));
-  s.Get("/log/proof/consistency", wrap(&Api::log_consistency));
+  using Where = http::Router::Where;
+  router.post("/v1/observations", wrap(&Api::post_observations));
+  router.get("/v1/observations", wrap(&Api::list_observations));
+  router.get(R"(/v1/observations/([A-Za-z0-9_-]+))", wrap(&Api::get_observation));
+  router.post(R"(/v1/observations/([A-Za-z0-9_-]+)/corrections)", wrap(&Api::post_correction));
+  router.post("/v1/keys", wrap(&Api::post_key));
+  router.get("/v1/zones", wrap(&Api::get_zones));
+  router.get("/v1/chain/head", wrap(&Api::get_head));
+  // On the loop: it touches no store, so it answers even while every handler waits on a disk.
+  router.get("/v1/health", wrap(&Api::get_health), Where::loop);
+  router.get("/log/checkpoint", wrap(&Api::log_checkpoint));
+  router.get(R"(/log/(tile/[A-Za-z0-9_./]+))", wrap(&Api::log_tile));
+  router.get("/log/proof/inclusion", wrap(&Api::log_inclusion));
+  router.get("/log/proof/consistency", wrap(&Api::log_consistency));
   if (incidents_) {
-    s.Get("/v1/incidents", wrap(&Api::list_incidents));
-    s.Get("/v1/incidents/stream", wrap(&Api::incident_stream));
-    s.Get(R"(/v1/incidents/(i-[0-9]+))", wrap(&Api::get_incident));
-    s.Get("/v1/alerts/stream", wrap(&Api::alert_stream));
+    router.get("/v1/incidents", wrap(&Api::list_incidents));
+    router.get("/v1/incidents/stream", wrap(&Api::incident_stream));
+    router.get(R"(/v1/incidents/(i-[0-9]+))", wrap(&Api::get_incident));
+    router.get("/v1/alerts", wrap(&Api::list_alerts));
+    router.get("/v1/alerts/stream", wrap(&Api::alert_stream));
   }
-  // Statuses cpp-httplib sets itself (404 for no route, 413 for a body over the limit) get the
-  // same JSON error shape as the API's own.
-  s.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (res.status == 413)
-      send_error(res, 413, "body_too_large", "the body exceeds " + std::to_string(opt_.max_body_bytes) + " bytes", "");
-    else if (res.status == 404)
-      send_error(res, 404, "not_found", "no such endpoint", "");
-    else if (res.status == 414)
-      send_error(res, 414, "uri_too_long", "the request line exceeds 8,192 bytes", "");
-    else if (res.status == 400)
-      send_error(res, 400, "bad_request", "malformed HTTP request, or a header line over 8,192 bytes", "");
-    else
-      send_error(res, res.status, "http_error", "request refused", "");
-  });
 }
 
-Api::Caller Api::authenticate(const httplib::Request& req, std::initializer_list<const char*> roles) {
+Api::Caller Api::authenticate(const http::Request& req, std::initializer_list<const char*> roles) {
   const std::string auth = req.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
   // Browsers' EventSource cannot set headers: the token may come as ?access_token= instead.
@@ -252,7 +230,7 @@ store::NewRecord Api::observation_record(const json& obj, const std::string& pre
   return r;
 }
 
-void Api::post_observations(const httplib::Request& req, httplib::Response& res) {
+void Api::post_observations(const http::Request& req, http::Response& res) {
   const Caller who = authenticate(req, {"observer", "admin"});
   const json body = parse_body(req);
   const bool batch = body.is_array();
@@ -330,7 +308,7 @@ json Api::unwrap(const json& item, const std::string& prefix, const std::vector<
   return obs;
 }
 
-void Api::post_key(const httplib::Request& req, httplib::Response& res) {
+void Api::post_key(const http::Request& req, http::Response& res) {
   const Caller who = authenticate(req, {"observer", "admin"});
   const json body = parse_body(req);
   if (!body.is_object() || !body.contains("public_key") || !body["public_key"].is_string())
@@ -349,7 +327,7 @@ void Api::post_key(const httplib::Request& req, httplib::Response& res) {
   send_json(res, 201, json{{"keyid", keyid}, {"submitter", who.name}});
 }
 
-void Api::list_observations(const httplib::Request& req, httplib::Response& res) {
+void Api::list_observations(const http::Request& req, http::Response& res) {
   const Caller who = authenticate(req, {"observer", "contingent", "analyst", "admin"});
   store::Query q;
   q.since_ms = time_param(req, "since");
@@ -382,7 +360,7 @@ bool Api::may_read(const Caller& who, const store::Record& r) const {
   return who.role == "contingent" && r.index.responsible == who.contingent;
 }
 
-void Api::get_observation(const httplib::Request& req, httplib::Response& res) {
+void Api::get_observation(const http::Request& req, http::Response& res) {
   const Caller who = authenticate(req, {"observer", "contingent", "analyst", "admin"});
   const std::string id = req.matches[1];
   auto rec = store_.get(id);
@@ -403,7 +381,7 @@ void Api::get_observation(const httplib::Request& req, httplib::Response& res) {
 
 // A correction replaces the observation with a corrected one; a retraction withdraws it. Both are
 // new records pointing at the original; the original stays as it was.
-void Api::post_correction(const httplib::Request& req, httplib::Response& res) {
+void Api::post_correction(const http::Request& req, http::Response& res) {
   const Caller who = authenticate(req, {"observer", "admin"});
   const std::string id = req.matches[1];
   auto rec = store_.get(id);
@@ -434,18 +412,18 @@ void Api::post_correction(const httplib::Request& req, httplib::Response& res) {
   send_json(res, 201, json{{"id", out.ids.at(0)}, {"target_id", id}});
 }
 
-void Api::get_zones(const httplib::Request& req, httplib::Response& res) {
+void Api::get_zones(const http::Request& req, http::Response& res) {
   authenticate(req, {"observer", "contingent", "analyst", "admin"});
   res.set_content(zones_geojson_, "application/geo+json");
 }
 
-void Api::get_head(const httplib::Request& req, httplib::Response& res) {
+void Api::get_head(const http::Request& req, http::Response& res) {
   authenticate(req, {"observer", "contingent", "analyst", "admin"});
   const store::ChainHead h = store_.head();
   send_json(res, 200, json{{"count", h.count}, {"hash", h.hash}, {"received", h.count ? monitor::format_time_ms(h.received_ms) : ""}});
 }
 
-void Api::get_health(const httplib::Request&, httplib::Response& res) {
+void Api::get_health(const http::Request&, http::Response& res) {
   json out{{"status", "ok"}, {"plan", map_.plan.name}};
   if (incidents_) out["incidents_read_through"] = incidents_->read_through();
   if (publisher_) {

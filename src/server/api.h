@@ -1,7 +1,7 @@
 #pragma once
-// The monitoring service's HTTP API (docs/api.md) over cpp-httplib: observations in, a durable
-// hash-chained record out, every endpoint checked against the caller's role.
-#include <httplib.h>
+// The monitoring service's HTTP API (docs/api.md): observations in, a durable hash-chained record
+// out, every endpoint checked against the caller's role. Transport-free: it installs handlers on
+// an http::Router, which http::Server (or a test, or the fuzz target) drives.
 
 #include <atomic>
 #include <chrono>
@@ -9,6 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "http/event_stream.h"
+#include "http/router.h"
 #include "index/locator.h"
 #include "tlog/dsse.h"
 #include "plan/zone_map.h"
@@ -16,20 +18,13 @@
 
 namespace truceline::server {
 
+// The API's own limits (docs/limits.md); those of connections, bodies and deadlines are the
+// server's (http::ServerOptions).
 struct ApiOptions {
-  size_t max_body_bytes = 16 << 20;  // DEFAULT: 16 MiB; larger bodies get 413
-  size_t max_batch = 10'000;         // DEFAULT: 10,000 observations per POST
-  int max_page = 1'000;              // DEFAULT: at most 1,000 records per GET page
-  double rate_per_s = 500;           // DEFAULT: 500 requests/s per token, bursts of 2 s; then 429
-  // Connections (docs/limits.md). cpp-httplib serves a connection on one worker for its whole
-  // life, keep-alive requests and SSE streams included.
-  size_t threads = 64;      // DEFAULT: 64 connections served at once
-  size_t max_queued = 256;  // DEFAULT: 256 more wait for a worker; beyond those, 503 overloaded
-  // Timeouts in seconds (docs/limits.md); each closes the connection without a response.
-  int read_timeout_s = 5;        // DEFAULT: 5 s waiting for the next byte of a request
-  int write_timeout_s = 5;       // DEFAULT: 5 s waiting for the client to take the next byte
-  int keep_alive_timeout_s = 5;  // DEFAULT: 5 s idle between requests on one connection
-  int keep_alive_max = 100;      // DEFAULT: 100 requests per connection, then it is closed
+  size_t max_batch = 10'000;  // DEFAULT: 10,000 observations per POST
+  int max_page = 1'000;       // DEFAULT: at most 1,000 records per GET page
+  double rate_per_s = 500;    // DEFAULT: 500 requests/s per token, bursts of 2 s; then 429
+  size_t max_replay = 1'000;  // DEFAULT: a resuming event stream replays at most 1,000 missed events
 };
 
 class IncidentEngine;
@@ -40,9 +35,8 @@ class Api {
   // The map, locator and store must outlive the Api. Thread-safe: handlers run on the
   // server's worker threads.
   Api(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store, const ApiOptions& opt = {});
-  // Installs the routes, the limits (connections, timeouts, body size) and JSON error handling
-  // on `server`.
-  void mount(httplib::Server& server);
+  // Installs the routes on `router`; each answers its refusals with the JSON error of docs/api.md.
+  void mount(http::Router& router);
   // Serves incidents and alerts from `engine` (docs/api.md) and tells it of every append; call
   // before mount(). The engine must outlive the server.
   void attach(IncidentEngine* engine) { incidents_ = engine; }
@@ -55,26 +49,31 @@ class Api {
   struct Caller {
     std::string name, role, contingent;
   };
-  Caller authenticate(const httplib::Request& req, std::initializer_list<const char*> roles);
+  Caller authenticate(const http::Request& req, std::initializer_list<const char*> roles);
   void check_rate(const std::string& token_hash);
 
-  void post_observations(const httplib::Request& req, httplib::Response& res);
-  void list_observations(const httplib::Request& req, httplib::Response& res);
-  void get_observation(const httplib::Request& req, httplib::Response& res);
-  void post_correction(const httplib::Request& req, httplib::Response& res);
-  void get_zones(const httplib::Request& req, httplib::Response& res);
-  void get_head(const httplib::Request& req, httplib::Response& res);
-  void get_health(const httplib::Request& req, httplib::Response& res);
+  void post_observations(const http::Request& req, http::Response& res);
+  void list_observations(const http::Request& req, http::Response& res);
+  void get_observation(const http::Request& req, http::Response& res);
+  void post_correction(const http::Request& req, http::Response& res);
+  void get_zones(const http::Request& req, http::Response& res);
+  void get_head(const http::Request& req, http::Response& res);
+  void get_health(const http::Request& req, http::Response& res);
   // Incidents and alerts (incident_routes.cc).
-  void list_incidents(const httplib::Request& req, httplib::Response& res);
-  void get_incident(const httplib::Request& req, httplib::Response& res);
-  void incident_stream(const httplib::Request& req, httplib::Response& res);
-  void alert_stream(const httplib::Request& req, httplib::Response& res);
+  void list_incidents(const http::Request& req, http::Response& res);
+  void get_incident(const http::Request& req, http::Response& res);
+  void incident_stream(const http::Request& req, http::Response& res);
+  void list_alerts(const http::Request& req, http::Response& res);
+  void alert_stream(const http::Request& req, http::Response& res);
+  // Resuming a stream (Last-Event-ID).
+  static int64_t last_event_id(const http::Request& req);
+  std::vector<http::Event> missed_incidents(const Caller& who, int64_t last);
+  std::vector<http::Event> missed_alerts(const Caller& who, int64_t last);
   // The transparency log, public (log_routes.cc; docs/log.md).
-  void log_checkpoint(const httplib::Request& req, httplib::Response& res);
-  void log_tile(const httplib::Request& req, httplib::Response& res);
-  void log_inclusion(const httplib::Request& req, httplib::Response& res);
-  void log_consistency(const httplib::Request& req, httplib::Response& res);
+  void log_checkpoint(const http::Request& req, http::Response& res);
+  void log_tile(const http::Request& req, http::Response& res);
+  void log_inclusion(const http::Request& req, http::Response& res);
+  void log_consistency(const http::Request& req, http::Response& res);
 
   store::NewRecord observation_record(const nlohmann::json& obj, const std::string& field_prefix,
                                       const std::string& kind, const Caller& who,
@@ -85,7 +84,7 @@ class Api {
   // of the submitter's verifies. A submitter with keys must sign; one without may not.
   nlohmann::json unwrap(const nlohmann::json& item, const std::string& prefix, const std::vector<tlog::DeviceKey>& keys,
                         nlohmann::json& envelope);
-  void post_key(const httplib::Request& req, httplib::Response& res);
+  void post_key(const http::Request& req, http::Response& res);
   bool may_read(const Caller& who, const store::Record& r) const;
 
   const plan::ZoneMap& map_;

@@ -60,8 +60,8 @@ IncidentEngine::IncidentEngine(const plan::ZoneMap& map, const index::Locator& l
 
 IncidentEngine::~IncidentEngine() { stop(); }
 
-void IncidentEngine::set_alerts(alert::DeliveryLog* log, alert::WebhookSender* sender) {
-  log_ = log, sender_ = sender;
+void IncidentEngine::set_alerts(alert::WebhookSender* sender) {
+  sender_ = sender;
   trigger_.emplace(map_.plan.alerts);
 }
 
@@ -274,15 +274,24 @@ void IncidentEngine::flush() {
   std::vector<alert::Alert> alerts;
   for (size_t i = 0; i < records.size(); ++i) {
     const json& inc = records[i].body;
-    remember(inc, store::seq_of_id(res.ids.at(i)));
-    publish(inc, alerts);
+    const int64_t seq = store::seq_of_id(res.ids.at(i));
+    remember(inc, seq);
+    publish(inc, seq, alerts);
   }
-  // All of a flush's alerts logged in one transaction: a burst of violations costs one sync.
-  if (log_) log_->add_alerts(alerts);
+  record_alerts(alerts);
   for (const alert::Alert& a : alerts) {
-    alert_hub_.publish("alert", alert::to_json(a), a.contingent);
+    // The alert's number is its event id: a reader resumes from the outbox after it.
+    alert_hub_.publish("alert", alert::to_json(a), a.contingent, alert::alert_number(a.id));
     if (sender_) sender_->send(a);
   }
+}
+
+// All of a flush's alerts go into the outbox in one transaction (a burst of violations costs one
+// sync), before anything is streamed or sent: what a receiver or a stream sees has its id and
+// survives a restart.
+void IncidentEngine::record_alerts(std::vector<alert::Alert>& alerts) {
+  if (!sender_) return alert::record_alerts(store_, alerts, nullptr);
+  alert::record_alerts(store_, alerts, [this](const std::string& c) { return sender_->has_webhook(c); });
 }
 
 // Called right after a flush, with nothing pending: an incident forgotten here is never revised
@@ -296,8 +305,9 @@ void IncidentEngine::forget_closed() {
   }
 }
 
-void IncidentEngine::publish(const json& inc, std::vector<alert::Alert>& alerts) {
-  incident_hub_.publish("incident", inc, inc.value("responsible", ""));
+// The revision's record number is its event id: a reader resumes from the record after it.
+void IncidentEngine::publish(const json& inc, int64_t seq, std::vector<alert::Alert>& alerts) {
+  incident_hub_.publish("incident", inc, inc.value("responsible", ""), seq);
   if (!trigger_) return;
   for (alert::Alert& a : trigger_->on_incident(inc, now_ms())) alerts.push_back(std::move(a));
 }
@@ -340,7 +350,7 @@ void IncidentEngine::run() {
         } else {
           // Following the leading process: its revisions, as they land.
           remember(r.body, r.seq);
-          incident_hub_.publish("incident", r.body, r.body.value("responsible", ""));
+          incident_hub_.publish("incident", r.body, r.body.value("responsible", ""), r.seq);
         }
         cursor_ = r.seq;
       }, [&] {

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "alert/alert.h"
-#include "alert/delivery_log.h"
+#include "alert/outbox.h"
 #include "alert/webhook.h"
 #include "index/locator.h"
 #include "monitor/correlate.h"
@@ -77,9 +77,11 @@ class IncidentEngine {
   IncidentEngine(const IncidentEngine&) = delete;
   IncidentEngine& operator=(const IncidentEngine&) = delete;
 
-  // Alerts from the plan's [alerts], logged in `log` and sent by `sender` (may be null: stream
-  // only). Call before start(); both must outlive the engine.
-  void set_alerts(alert::DeliveryLog* log, alert::WebhookSender* sender);
+  // Alerts from the plan's [alerts], recorded in the store's outbox (alert/outbox.h) and streamed;
+  // `sender` (may be null: no webhooks, every alert recorded with status "none") is woken for
+  // those of contingents it has a webhook for. Call before start(); the sender must outlive the
+  // engine.
+  void set_alerts(alert::WebhookSender* sender);
   // Several processes on one database: `may_lead` (called on the engine's thread, before start
   // and then on every round until it answers true) says whether this process may run the
   // correlator. Until it may, the engine follows: it reads the incident records the leading
@@ -129,7 +131,9 @@ class IncidentEngine {
   void mark(const monitor::Incident& inc, const std::string& observation_id, bool replay);
   void flush();
   // Streams the incident and adds the alerts it raises to `alerts`.
-  void publish(const nlohmann::json& incident, std::vector<alert::Alert>& alerts);
+  void publish(const nlohmann::json& incident, int64_t seq, std::vector<alert::Alert>& alerts);
+  // Gives the alerts their ids in the outbox.
+  void record_alerts(std::vector<alert::Alert>& alerts);
   void remember(const nlohmann::json& incident, int64_t seq);
   void forget_closed();
   void defer();  // waits while submissions are being appended (defer_ms at most)
@@ -151,7 +155,6 @@ class IncidentEngine {
   std::map<std::string, monitor::Incident> pending_;         // service id → revision not yet appended
   int64_t next_number_ = 1;
   std::optional<alert::Trigger> trigger_;
-  alert::DeliveryLog* log_ = nullptr;
   alert::WebhookSender* sender_ = nullptr;
   std::function<bool()> may_lead_;
   bool leading_ = false;

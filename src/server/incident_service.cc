@@ -8,18 +8,14 @@ constexpr int64_t kEngineLock = 7283650041;
 
 }  // namespace
 
-std::string delivery_log_path(const std::string& db) {
-  if (store::is_postgres_uri(db)) return "truceline-alerts.sqlite";
-  return db + ".alerts.sqlite";
-}
-
 IncidentService::IncidentService(const plan::ZoneMap& map, const index::Locator& locator, store::Store& store,
                                  const std::string& db, const IncidentServiceOptions& opt) {
   if (!opt.alerts_path.empty()) config_ = alert::read_alert_config(opt.alerts_path);
-  log_ = std::make_unique<alert::DeliveryLog>(opt.log_path.empty() ? delivery_log_path(db) : opt.log_path);
-  sender_ = std::make_unique<alert::WebhookSender>(config_, *log_);
+  // Every process runs a sender, leading or not: retries in the shared outbox go on while any
+  // process with the alerts file lives.
+  sender_ = std::make_unique<alert::WebhookSender>(config_, store);
   engine_ = std::make_unique<IncidentEngine>(map, locator, store, opt.engine);
-  engine_->set_alerts(log_.get(), sender_.get());
+  engine_->set_alerts(sender_.get());
   if (store::is_postgres_uri(db)) {
     // One engine per database: the process whose session holds the lock correlates; the others
     // follow its records and take over when its session ends (a crash releases the lock).

@@ -17,7 +17,7 @@ using nlohmann::json;
   throw monitor::ValidationError(status, code, message, field);
 }
 
-int64_t size_param(const httplib::Request& req, const char* name) {
+int64_t size_param(const http::Request& req, const char* name) {
   if (!req.has_param(name)) refuse(400, "missing_parameter", std::string(name) + " is required", name);
   const std::string s = req.get_param_value(name);
   int64_t v = 0;
@@ -33,13 +33,13 @@ json hashes_json(const std::vector<tlog::Hash>& hashes) {
   return out;
 }
 
-void send_bytes(httplib::Response& res, std::string bytes, bool immutable) {
+void send_bytes(http::Response& res, std::string bytes, bool immutable) {
   res.status = 200;
   res.set_header("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "public, max-age=60");
   res.set_content(std::move(bytes), "application/octet-stream");
 }
 
-void send_json_ok(httplib::Response& res, const json& body) {
+void send_json_ok(http::Response& res, const json& body) {
   res.status = 200;
   res.set_content(body.dump(), "application/json");
 }
@@ -53,7 +53,7 @@ void check_size(int64_t size, int64_t log_size, const char* field) {
 
 }  // namespace
 
-void Api::log_checkpoint(const httplib::Request&, httplib::Response& res) {
+void Api::log_checkpoint(const http::Request&, http::Response& res) {
   const auto c = store_.latest_checkpoint(true);
   if (!c) refuse(404, "no_checkpoint", "the log has published no checkpoint yet (serve signs with --log-key)");
   res.status = 200;
@@ -62,7 +62,7 @@ void Api::log_checkpoint(const httplib::Request&, httplib::Response& res) {
   res.set_content(c->note, "text/plain; charset=utf-8");
 }
 
-void Api::log_tile(const httplib::Request& req, httplib::Response& res) {
+void Api::log_tile(const http::Request& req, http::Response& res) {
   const std::string path = req.matches[1];
   const auto t = tlog::parse_tile_path(path);
   if (!t) refuse(404, "not_found", "'" + path + "' is not a tile path (tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>])");
@@ -78,7 +78,7 @@ void Api::log_tile(const httplib::Request& req, httplib::Response& res) {
   send_bytes(res, tlog::hash_tile(reader, t->level, t->index, t->width), t->width == tlog::kTileWidth);
 }
 
-void Api::log_inclusion(const httplib::Request& req, httplib::Response& res) {
+void Api::log_inclusion(const http::Request& req, http::Response& res) {
   const int64_t index = size_param(req, "index"), tree_size = size_param(req, "tree_size");
   check_size(tree_size, store_.log_size(), "tree_size");
   if (index >= tree_size) refuse(400, "bad_parameter", "index must be below tree_size", "index");
@@ -91,7 +91,7 @@ void Api::log_inclusion(const httplib::Request& req, httplib::Response& res) {
                          {"proof", hashes_json(tlog::inclusion_proof(reader, index, tree_size))}});
 }
 
-void Api::log_consistency(const httplib::Request& req, httplib::Response& res) {
+void Api::log_consistency(const http::Request& req, http::Response& res) {
   const int64_t first = size_param(req, "first"), second = size_param(req, "second");
   check_size(second, store_.log_size(), "second");
   if (first > second) refuse(400, "bad_parameter", "first must not exceed second", "first");

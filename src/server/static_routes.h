@@ -1,11 +1,12 @@
 #pragma once
 // The dashboard's static files (web/, built by `make web`) at `/` of `truceline serve`. They are
 // public, like any page's code: the data behind them is what the API's tokens guard.
-#include <httplib.h>
 
 #include <filesystem>
 #include <optional>
 #include <string>
+
+#include "http/router.h"
 
 namespace truceline::server {
 
@@ -19,6 +20,6 @@ std::optional<std::filesystem::path> find_dashboard(const std::filesystem::path&
 // and `Cache-Control: no-cache` so a rebuilt dashboard is picked up on reload. With no `dir`, `/`
 // answers 404 with a page saying how to build the dashboard; the API is unaffected either way.
 // Returns false when `dir` is given but holds no index.html.
-bool mount_dashboard(httplib::Server& server, const std::optional<std::filesystem::path>& dir);
+bool mount_dashboard(http::Router& router, const std::optional<std::filesystem::path>& dir);
 
 }  // namespace truceline::server

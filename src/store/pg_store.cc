@@ -1,5 +1,8 @@
 #include "store/pg_store.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "store/chain.h"
 #include "store/group_commit.h"
 #include "store/log_integrator.h"
@@ -227,6 +230,51 @@ void append_row(std::string& data, const ChainRow& r) {
   number(param(in.index.lon), '\n');
 }
 
+// The outbox's rows (store.h, OutboxItem) in kOutboxColumns and kOutboxAttemptColumns order.
+OutboxItem read_outbox_item(const pg::Result& r, int i) {
+  OutboxItem it;
+  it.id = r.int64(i, 0), it.time_ms = r.int64(i, 1);
+  it.contingent = r.text(i, 2), it.type = r.text(i, 3), it.incident_id = r.text(i, 4), it.body = r.text(i, 5);
+  it.status = r.text(i, 6), it.attempts = static_cast<int>(r.int64(i, 7)), it.next_attempt_ms = r.int64(i, 8);
+  it.last_error = r.text(i, 9), it.last_status = static_cast<int>(r.int64(i, 10)), it.delivered_ms = r.int64(i, 11);
+  it.claim = r.text(i, 12);
+  return it;
+}
+
+OutboxAttempt read_outbox_attempt(const pg::Result& r, int i) {
+  OutboxAttempt a;
+  a.outbox_id = r.int64(i, 0), a.attempt = static_cast<int>(r.int64(i, 1)), a.url = r.text(i, 2);
+  a.status = static_cast<int>(r.int64(i, 3)), a.error = r.text(i, 4), a.time_ms = r.int64(i, 5);
+  a.outcome = r.text(i, 6), a.next_attempt_ms = r.int64(i, 7);
+  return a;
+}
+
+// Runs `fn` between BEGIN and COMMIT on `c`; a failure rolls back (a dropped connection has on the
+// server already).
+template <class Fn>
+auto in_tx(Conn& c, Fn fn) {
+  c.exec("BEGIN");
+  try {
+    auto out = fn();
+    if (c.exec("COMMIT").status() != "COMMIT") throw StoreError("PostgreSQL rolled back the outbox transaction");
+    return out;
+  } catch (...) {
+    try {
+      if (!c.healthy()) c.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+// Takes the due rows and marks them in one statement. SKIP LOCKED passes over rows another
+// process is claiming right now; a row whose claim committed meanwhile is checked again against
+// the condition and left out, its lease being in the future.
+constexpr const char* kClaimSql =
+    "UPDATE outbox SET claim = $1, lease_until_ms = $2 WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' "
+    "AND next_attempt_ms <= $3 AND lease_until_ms <= $3 AND contingent = ANY($4::text[]) "
+    "ORDER BY next_attempt_ms, id LIMIT $5 FOR UPDATE SKIP LOCKED) RETURNING ";
+
 class PgAppendTx : public AppendTx {
  public:
   explicit PgAppendTx(std::unique_ptr<Conn> c) : c_(std::move(c)) {}
@@ -304,7 +352,8 @@ class PgStore : public Store {
   PgStore(const std::string& uri, const StoreOptions& opt) : readers_([uri] { return std::make_unique<Conn>(uri); }, kReaders, kReaders) {
     auto writer = std::make_unique<Conn>(uri);
     // Two processes starting together must not both create the tables.
-    writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kRecordsTable + kSharedSchema + "COMMIT;");
+    writer->exec(std::string("BEGIN; ") + kLockChain + ";" + kRecordsTable + kSharedSchema +
+                 outbox_schema("BIGSERIAL PRIMARY KEY", "BIGINT") + "COMMIT;");
     if (opt.transparency_log) {
       log_conn_ = std::make_unique<Conn>(uri);
       // As for SQLite (sqlite_store.cc): a checkpoint's synchronous commit flushes the WAL that
@@ -402,6 +451,76 @@ class PgStore : public Store {
 
   std::optional<LogCheckpoint> latest_checkpoint(bool published_only) override {
     return latest_checkpoint_in(*readers_.acquire(), published_only);
+  }
+
+  std::vector<int64_t> add_outbox(const std::vector<OutboxItem>& items) override {
+    if (items.empty()) return {};
+    auto c = readers_.acquire();
+    return in_tx(*c, [&] {
+      std::vector<int64_t> ids;
+      for (const OutboxItem& it : items)
+        ids.push_back(c->exec("INSERT INTO outbox(time_ms, contingent, type, incident_id, body, status, next_attempt_ms) "
+                              "VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+                              {param(it.time_ms), it.contingent, it.type, it.incident_id, it.body, it.status,
+                               param(it.next_attempt_ms)})
+                          .int64(0, 0));
+      return ids;
+    });
+  }
+
+  std::vector<OutboxItem> claim_due_outbox(int64_t now_ms, int64_t lease_ms, int limit,
+                                           const std::vector<std::string>& contingents) override {
+    if (contingents.empty() || limit <= 0) return {};
+    const std::string claim = new_outbox_claim();
+    const pg::Result r = readers_.acquire()->exec(
+        std::string(kClaimSql) + kOutboxColumns,
+        {claim, param(now_ms + lease_ms), param(now_ms), text_array(contingents), param(int64_t{limit})});
+    std::vector<OutboxItem> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_outbox_item(r, i));
+    // RETURNING gives no order: the oldest due first, as the caller tries them.
+    std::sort(out.begin(), out.end(), [](const OutboxItem& a, const OutboxItem& b) {
+      return std::tie(a.next_attempt_ms, a.id) < std::tie(b.next_attempt_ms, b.id);
+    });
+    return out;
+  }
+
+  bool record_outbox_attempt(const OutboxAttempt& a) override {
+    auto c = readers_.acquire();
+    return in_tx(*c, [&] {
+      c->exec(std::string("INSERT INTO outbox_attempts(") + kOutboxAttemptColumns + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+              {param(a.outbox_id), param(int64_t{a.attempt}), a.url, param(int64_t{a.status}), a.error, param(a.time_ms),
+               a.outcome, param(a.next_attempt_ms)});
+      const pg::Result r = c->exec(
+          "UPDATE outbox SET status = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, last_status = $5, "
+          "delivered_ms = CASE WHEN $1::text = 'delivered' THEN $6::bigint ELSE delivered_ms END, claim = '', lease_until_ms = 0 "
+          "WHERE id = $7 AND claim = $8 AND claim <> ''",
+          {a.outcome, param(int64_t{a.attempt}), param(a.next_attempt_ms), a.error, param(int64_t{a.status}),
+           param(a.time_ms), param(a.outbox_id), a.claim});
+      return r.status() == "UPDATE 1";
+    });
+  }
+
+  void release_outbox(const std::string& claim) override {
+    readers_.acquire()->exec("UPDATE outbox SET claim = '', lease_until_ms = 0 WHERE claim = $1 AND claim <> ''", {claim});
+  }
+
+  std::vector<OutboxItem> query_outbox(const OutboxFilter& f) override {
+    const SqlText t = outbox_query_sql(f, Placeholders::kDollar);
+    std::vector<Param> p;
+    for (const SqlParam& v : t.params) p.push_back(std::visit([](const auto& x) { return param(x); }, v));
+    const pg::Result r = readers_.acquire()->exec(t.sql, p);
+    std::vector<OutboxItem> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_outbox_item(r, i));
+    return out;
+  }
+
+  std::vector<OutboxAttempt> outbox_attempts(int64_t id) override {
+    const pg::Result r = readers_.acquire()->exec(
+        std::string("SELECT ") + kOutboxAttemptColumns + " FROM outbox_attempts WHERE $1::bigint = 0 OR outbox_id = $1::bigint ORDER BY n",
+        {param(id)});
+    std::vector<OutboxAttempt> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_outbox_attempt(r, i));
+    return out;
   }
 
  private:

@@ -1,6 +1,7 @@
 #include "store/query_sql.h"
 
 #include <charconv>
+#include <random>
 
 namespace truceline::store {
 namespace {
@@ -57,6 +58,44 @@ SqlText query_sql(const Query& q, Placeholders style) {
   if (q.max_lat) w.add("lat", "<=", *q.max_lat);
   const std::string limit = q.limit > 0 ? " LIMIT " + std::to_string(q.limit) : "";
   return w.finish(std::string("SELECT ") + kRecordColumns + " FROM records", " ORDER BY seq" + limit);
+}
+
+std::string outbox_schema(const std::string& id_type, const std::string& int_type) {
+  const std::string& i = int_type;
+  return "CREATE TABLE IF NOT EXISTS outbox(id " + id_type + ", time_ms " + i +
+         " NOT NULL, contingent TEXT NOT NULL, type TEXT NOT NULL, incident_id TEXT NOT NULL, body TEXT NOT NULL, "
+         "status TEXT NOT NULL, attempts " + i + " NOT NULL DEFAULT 0, next_attempt_ms " + i +
+         " NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', last_status " + i +
+         " NOT NULL DEFAULT 0, delivered_ms " + i + " NOT NULL DEFAULT 0, claim TEXT NOT NULL DEFAULT '', lease_until_ms " +
+         i + " NOT NULL DEFAULT 0);\n"
+         "CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_ms) WHERE status = 'pending';\n"
+         "CREATE INDEX IF NOT EXISTS outbox_contingent_id ON outbox(contingent, id);\n"
+         "CREATE TABLE IF NOT EXISTS outbox_attempts(n " + id_type + ", outbox_id " + i +
+         " NOT NULL, attempt " + i + " NOT NULL, url TEXT NOT NULL, status " + i +
+         " NOT NULL, error TEXT NOT NULL, time_ms " + i + " NOT NULL, outcome TEXT NOT NULL, next_attempt_ms " + i +
+         " NOT NULL);\n"
+         "CREATE INDEX IF NOT EXISTS outbox_attempts_item ON outbox_attempts(outbox_id, n);\n";
+}
+
+std::string new_outbox_claim() {
+  std::random_device rd;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    uint32_t v = rd();
+    for (int j = 0; j < 8; ++j, v >>= 4) out.push_back(kHex[v & 15]);
+  }
+  return out;
+}
+
+SqlText outbox_query_sql(const OutboxFilter& f, Placeholders style) {
+  WhereBuilder w(style);
+  w.add("id", ">", f.after_id);
+  if (f.since_ms) w.add("time_ms", ">=", *f.since_ms);
+  if (!f.contingent.empty()) w.add("contingent", "=", f.contingent);
+  if (!f.status.empty()) w.add("status", "=", f.status);
+  const std::string limit = f.limit > 0 ? " LIMIT " + std::to_string(f.limit) : "";
+  return w.finish(std::string("SELECT ") + kOutboxColumns + " FROM outbox", " ORDER BY id" + limit);
 }
 
 }  // namespace truceline::store

@@ -68,6 +68,28 @@ enum class Placeholders { kQuestion, kDollar };
 // no limit.
 SqlText query_sql(const Query& q, Placeholders style);
 
+// The outbox (store.h, OutboxItem) and every attempt made for its items. `id_type` is the
+// dialect's self-numbering key: an id is never given twice, in any process, even after a
+// rollback, so "a-<id>" names one alert for good. The partial index finds what is due without
+// walking what was delivered; the contingent index serves a contingent's listing in id order.
+std::string outbox_schema(const std::string& id_type, const std::string& int_type);
+
+// id, time_ms, contingent, type, incident_id, body, status, attempts, next_attempt_ms,
+// last_error, last_status, delivered_ms, claim — the order every outbox SELECT uses.
+inline constexpr const char* kOutboxColumns =
+    "id, time_ms, contingent, type, incident_id, body, status, attempts, next_attempt_ms, "
+    "last_error, last_status, delivered_ms, claim";
+// outbox_id, attempt, url, status, error, time_ms, outcome, next_attempt_ms.
+inline constexpr const char* kOutboxAttemptColumns =
+    "outbox_id, attempt, url, status, error, time_ms, outcome, next_attempt_ms";
+
+// A new claim for claim_due_outbox: 128 random bits in hex, so that no two claims of any process
+// are alike.
+std::string new_outbox_claim();
+
+// SELECT kOutboxColumns FROM outbox WHERE … ORDER BY id LIMIT ….
+SqlText outbox_query_sql(const OutboxFilter& f, Placeholders style);
+
 
 
 }  // namespace truceline::store

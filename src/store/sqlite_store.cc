@@ -155,6 +155,40 @@ std::vector<Record> read_all(Stmt& s, bool with_salt = false) {
 const std::string kRecordWithSalt =
     std::string("SELECT ") + kRecordColumns + ", (SELECT salt FROM log_leaves l WHERE l.seq = records.seq)";
 
+// The outbox's rows (store.h, OutboxItem) in kOutboxColumns and kOutboxAttemptColumns order.
+OutboxItem read_outbox_item(const Stmt& s) {
+  OutboxItem it;
+  it.id = s.int64(0), it.time_ms = s.int64(1);
+  it.contingent = s.text(2), it.type = s.text(3), it.incident_id = s.text(4), it.body = s.text(5);
+  it.status = s.text(6), it.attempts = static_cast<int>(s.int64(7)), it.next_attempt_ms = s.int64(8);
+  it.last_error = s.text(9), it.last_status = static_cast<int>(s.int64(10)), it.delivered_ms = s.int64(11);
+  it.claim = s.text(12);
+  return it;
+}
+
+OutboxAttempt read_outbox_attempt(const Stmt& s) {
+  OutboxAttempt a;
+  a.outbox_id = s.int64(0), a.attempt = static_cast<int>(s.int64(1)), a.url = s.text(2);
+  a.status = static_cast<int>(s.int64(3)), a.error = s.text(4), a.time_ms = s.int64(5);
+  a.outcome = s.text(6), a.next_attempt_ms = s.int64(7);
+  return a;
+}
+
+// Runs `fn` in a write transaction on `db`: IMMEDIATE takes the write lock first, so that what fn
+// reads cannot change before it writes (a claim reads then marks).
+template <class Fn>
+auto in_write_tx(Db& db, Fn fn) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto out = fn();
+    db.exec("COMMIT");
+    return out;
+  } catch (...) {
+    if (!sqlite3_get_autocommit(db.handle())) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 class SqliteAppendTx : public AppendTx {
  public:
   explicit SqliteAppendTx(std::unique_ptr<Db> db) : db_(std::move(db)) {}
@@ -285,7 +319,7 @@ class SqliteStore : public Store {
   SqliteStore(const std::string& path, const StoreOptions& opt)
       : path_(path), readers_([path] { return open_reader(path); }, 64) {
     auto writer = std::make_unique<Db>(path, true);
-    writer->open_wal(std::string(kRecordsTable) + kSharedSchema);
+    writer->open_wal(std::string(kRecordsTable) + kSharedSchema + outbox_schema("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"));
     // The indexes' pages stay in memory between transactions (the default cache is 2 MiB).
     writer->exec("PRAGMA cache_size=-65536");
     checkpointer_ = std::make_unique<Checkpointer>(path);
@@ -436,6 +470,88 @@ class SqliteStore : public Store {
   std::optional<LogCheckpoint> latest_checkpoint(bool published_only) override {
     auto db = readers_.acquire();
     return latest_checkpoint_in(*db, published_only);
+  }
+
+  std::vector<int64_t> add_outbox(const std::vector<OutboxItem>& items) override {
+    if (items.empty()) return {};
+    auto db = readers_.acquire();
+    return in_write_tx(*db, [&] {
+      Stmt& s = db->cached(
+          "INSERT INTO outbox(time_ms, contingent, type, incident_id, body, status, next_attempt_ms) VALUES (?,?,?,?,?,?,?)");
+      std::vector<int64_t> ids;
+      for (const OutboxItem& it : items) {
+        s.reset().bind(1, it.time_ms).bind(2, it.contingent).bind(3, it.type).bind(4, it.incident_id).bind(5, it.body);
+        s.bind(6, it.status).bind(7, it.next_attempt_ms).run();
+        ids.push_back(sqlite3_last_insert_rowid(db->handle()));
+      }
+      return ids;
+    });
+  }
+
+  std::vector<OutboxItem> claim_due_outbox(int64_t now_ms, int64_t lease_ms, int limit,
+                                           const std::vector<std::string>& contingents) override {
+    if (contingents.empty() || limit <= 0) return {};
+    auto db = readers_.acquire();
+    std::string in;
+    for (size_t i = 0; i < contingents.size(); ++i) in += i ? ",?" : "?";
+    return in_write_tx(*db, [&] {
+      Stmt due(*db, std::string("SELECT ") + kOutboxColumns +
+                        " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ? AND lease_until_ms <= ? "
+                        "AND contingent IN (" + in + ") ORDER BY next_attempt_ms, id LIMIT ?");
+      int k = 1;
+      due.bind(k++, now_ms).bind(k++, now_ms);
+      for (const std::string& c : contingents) due.bind(k++, c);
+      due.bind(k, int64_t{limit});
+      std::vector<OutboxItem> out;
+      while (due.step()) out.push_back(read_outbox_item(due));
+      const std::string claim = new_outbox_claim();
+      Stmt& mark = db->cached("UPDATE outbox SET claim = ?, lease_until_ms = ? WHERE id = ?");
+      for (OutboxItem& it : out) {
+        mark.reset().bind(1, claim).bind(2, now_ms + lease_ms).bind(3, it.id).run();
+        it.claim = claim;
+      }
+      return out;
+    });
+  }
+
+  bool record_outbox_attempt(const OutboxAttempt& a) override {
+    auto db = readers_.acquire();
+    return in_write_tx(*db, [&] {
+      db->cached(std::string("INSERT INTO outbox_attempts(") + kOutboxAttemptColumns + ") VALUES (?,?,?,?,?,?,?,?)")
+          .bind(1, a.outbox_id).bind(2, int64_t{a.attempt}).bind(3, a.url).bind(4, int64_t{a.status}).bind(5, a.error)
+          .bind(6, a.time_ms).bind(7, a.outcome).bind(8, a.next_attempt_ms).run();
+      db->cached(
+            "UPDATE outbox SET status = ?, attempts = ?, next_attempt_ms = ?, last_error = ?, last_status = ?, "
+            "delivered_ms = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_ms END, claim = '', lease_until_ms = 0 "
+            "WHERE id = ? AND claim = ? AND claim <> ''")
+          .bind(1, a.outcome).bind(2, int64_t{a.attempt}).bind(3, a.next_attempt_ms).bind(4, a.error)
+          .bind(5, int64_t{a.status}).bind(6, a.outcome).bind(7, a.time_ms).bind(8, a.outbox_id).bind(9, a.claim).run();
+      return sqlite3_changes(db->handle()) == 1;
+    });
+  }
+
+  void release_outbox(const std::string& claim) override {
+    auto db = readers_.acquire();
+    db->cached("UPDATE outbox SET claim = '', lease_until_ms = 0 WHERE claim = ? AND claim <> ''").bind(1, claim).run();
+  }
+
+  std::vector<OutboxItem> query_outbox(const OutboxFilter& f) override {
+    const SqlText t = outbox_query_sql(f, Placeholders::kQuestion);
+    auto db = readers_.acquire();
+    Stmt s(*db, t.sql);
+    for (size_t i = 0; i < t.params.size(); ++i) s.bind(static_cast<int>(i + 1), t.params[i]);
+    std::vector<OutboxItem> out;
+    while (s.step()) out.push_back(read_outbox_item(s));
+    return out;
+  }
+
+  std::vector<OutboxAttempt> outbox_attempts(int64_t id) override {
+    auto db = readers_.acquire();
+    Stmt s(*db, std::string("SELECT ") + kOutboxAttemptColumns + " FROM outbox_attempts WHERE ?1 = 0 OR outbox_id = ?1 ORDER BY n");
+    s.bind(1, id);
+    std::vector<OutboxAttempt> out;
+    while (s.step()) out.push_back(read_outbox_attempt(s));
+    return out;
   }
 
  private:

@@ -127,6 +127,50 @@ struct VerifyResult {
   std::string bad_id, reason;
 };
 
+// The outbox of alerts (docs/incidents.md, Alerts): every alert the service raised, with the state
+// of its delivery, in the record's own database so that deliveries survive a restart and are
+// shared by every process on one PostgreSQL database. It is the service's outbound mail, not the
+// mission's evidence: rows are updated in place and are not part of the chain or the log. The
+// store knows nothing of what an alert means; src/alert converts.
+//
+// Status: "pending" (to deliver: due at next_attempt_ms), "delivered" (a receiver took it),
+// "dead" (every attempt allowed failed) and "none" (no webhook for its contingent: stream and
+// listing only).
+struct OutboxItem {
+  int64_t id = 0;           // given by the database, increasing; unique across processes
+  int64_t time_ms = 0;      // when it was raised
+  std::string contingent, type, incident_id;
+  std::string body;         // the alert's JSON text without its id (the id is the row's)
+  std::string status = "pending";
+  int attempts = 0;         // made so far
+  int64_t next_attempt_ms = 0;
+  std::string last_error;   // "" when none failed, or once delivered
+  int last_status = 0;      // HTTP status of the last attempt; 0 when none answered
+  int64_t delivered_ms = 0; // 0 until delivered
+  std::string claim;        // claim_due_outbox(): the claim it was taken under ("" otherwise)
+};
+
+// One attempt to deliver an item, and what the item becomes after it.
+struct OutboxAttempt {
+  int64_t outbox_id = 0;
+  std::string claim;        // the claim the item was taken under
+  int attempt = 1;          // 1 for the first
+  std::string url;
+  int status = 0;           // HTTP status; 0 when no answer came
+  std::string error;        // "" when delivered
+  int64_t time_ms = 0;      // when it ended
+  // The item's state after it: "delivered", "pending" (again at next_attempt_ms) or "dead".
+  std::string outcome;
+  int64_t next_attempt_ms = 0;
+};
+
+struct OutboxFilter {
+  std::optional<int64_t> since_ms;  // time_ms at or after
+  std::string contingent, status;   // "" for any
+  int64_t after_id = 0;             // cursor: items with id > after_id
+  int limit = 100;                  // 0 or less: no limit
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -164,6 +208,25 @@ class Store {
   virtual void publish_checkpoint(int64_t id, const std::string& note) = 0;
   // The latest checkpoint signed (published_only: the latest published).
   virtual std::optional<LogCheckpoint> latest_checkpoint(bool published_only) = 0;
+
+  // The outbox. Adds the items in one transaction and returns their ids, in order (their id
+  // fields are ignored).
+  virtual std::vector<int64_t> add_outbox(const std::vector<OutboxItem>& items) = 0;
+  // Takes up to `limit` pending items of the listed contingents that are due at `now_ms` and not
+  // under another claim, oldest due first, under one new claim (their `claim` field) that lasts
+  // until now_ms + lease_ms: no other call claims them meanwhile, in this process or another.
+  virtual std::vector<OutboxItem> claim_due_outbox(int64_t now_ms, int64_t lease_ms, int limit,
+                                                   const std::vector<std::string>& contingents) = 0;
+  // Keeps the attempt and, when the item is still under a.claim, sets its state from a.outcome and
+  // ends the claim, in one transaction. Returns whether the claim was still held (false: it had
+  // lapsed and the item was left as another claimant made it).
+  virtual bool record_outbox_attempt(const OutboxAttempt& a) = 0;
+  // Ends `claim` on the items it still holds, untouched (a sender stopping before it tried them).
+  virtual void release_outbox(const std::string& claim) = 0;
+  // Items matching `f` in id order.
+  virtual std::vector<OutboxItem> query_outbox(const OutboxFilter& f) = 0;
+  // The attempts made for item `id` (every item's when 0), in the order they ended.
+  virtual std::vector<OutboxAttempt> outbox_attempts(int64_t id) = 0;
 };
 
 struct StoreOptions {

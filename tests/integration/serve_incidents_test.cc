@@ -104,7 +104,6 @@ TEST(ServeIncidentsTest, IncidentsAlertsAndARestart) {
   }
   RunResult v = run_cli("verify --db '" + db.string() + "'", dir);
   EXPECT_EQ(v.code, 0) << v.out << v.err;
-  EXPECT_TRUE(fs::exists(db.string() + ".alerts.sqlite"));
 
   // Restarted: the same incident; a second report of it revises i-1 and raises no second alert.
   {
@@ -120,6 +119,13 @@ TEST(ServeIncidentsTest, IncidentsAlertsAndARestart) {
     ASSERT_EQ(list["incidents"].size(), 1u) << list;
     EXPECT_EQ(list["incidents"][0]["id"], "i-1");
     EXPECT_EQ(list["incidents"][0]["n_observations"], 2);
+    // The alert and its delivery outlived the first process: they are in the record's outbox.
+    auto alerts = c.Get("/v1/alerts", {{"Authorization", "Bearer " + analyst}});
+    ASSERT_EQ(alerts->status, 200) << alerts->body;
+    const json listed = json::parse(alerts->body)["alerts"];
+    ASSERT_EQ(listed.size(), 1u) << listed;
+    EXPECT_EQ(listed[0]["id"], delivered[0]["id"]);
+    EXPECT_EQ(listed[0]["delivery"]["status"], "delivered");
     server.kill(SIGTERM);
   }
   {
@@ -160,9 +166,8 @@ TEST(ServeIncidentsTest, OneEngineAmongProcessesSharingPostgres) {
   };
   const std::string observer = token("observer"), analyst = token("analyst");
   const std::string plan = (root() / "plans/kellogg-2025-04.toml").string();
-  const auto args = [&](const std::string& name) {
-    return std::vector<std::string>{"serve", "--plan", plan, "--db", db, "--listen", "127.0.0.1:0",
-                                    "--alerts-log", (dir / (name + ".alerts.sqlite")).string()};
+  const auto args = [&](const std::string&) {
+    return std::vector<std::string>{"serve", "--plan", plan, "--db", db, "--listen", "127.0.0.1:0"};
   };
   // a starts first and leads; b follows.
   Process a(args("a"), dir / "a.out");

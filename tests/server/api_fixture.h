@@ -1,7 +1,8 @@
 #pragma once
-// The HTTP API in-process, for the tests of its endpoints: a real cpp-httplib server on a loopback
-// port, a SQLite store in a temporary file, and clients holding tokens of every role.
+// The HTTP API in-process, for the tests of its endpoints: a real http::Server on a loopback port,
+// a SQLite store in a temporary file, and clients (cpp-httplib's) holding tokens of every role.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 
 #include "index/locator.h"
 #include "monitor/observation.h"
+#include "live_server.h"
 #include "server/api.h"
 #include "support.h"
 
@@ -32,12 +34,11 @@ class ApiTest : public ::testing::Test {
   void SetUp() override { start({}); }
   void TearDown() override {
     http_.stop();
-    if (thread_.joinable()) thread_.join();
     store_.reset();
     fs::remove_all(dir_);
   }
 
-  void start(const ApiOptions& opt) {
+  void start(const ApiOptions& opt, const http::ServerOptions& server = {}) {
     dir_ = fs::temp_directory_path() / ("truceline-api-" + std::to_string(getpid()) + "-" +
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
@@ -48,10 +49,9 @@ class ApiTest : public ::testing::Test {
              {"fr", "contingent", "fr"}, {"analyst", "analyst", ""}, {"admin", "admin", ""}})
       tokens_[name] = create_token(*store_, {name, role, contingent});
     api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_, opt);
-    api_->mount(http_);
-    port_ = http_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
-    while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    api_->mount(http_.router);
+    http_.start(server);
+    port_ = http_.port;
   }
 
   httplib::Result call(const std::string& method, const std::string& path, const std::string& who,
@@ -77,8 +77,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::map<std::string, std::string> tokens_;
   std::unique_ptr<Api> api_;
-  httplib::Server http_;
-  std::thread thread_;
+  testing::LiveServer http_;
   int port_ = 0;
 };
 inline index::Locator* ApiTest::locator_ = nullptr;

@@ -132,9 +132,9 @@ TEST_F(ApiTest, IdempotencyKeys) {
 
 TEST_F(ApiTest, BodyOverTheLimitIs413) {
   TearDown();
-  ApiOptions small;
-  small.max_body_bytes = 1000;
-  start(small);
+  http::ServerOptions small;
+  small.limits.max_body = 1000;
+  start({}, small);
   json batch = json::array();
   for (int i = 0; i < 20; ++i) batch.push_back(obs_at(48, 35));
   auto r = call("POST", "/v1/observations", "obs-a", batch.dump());

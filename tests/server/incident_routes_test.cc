@@ -1,14 +1,17 @@
-// The incident and alert endpoints in-process: a real cpp-httplib server with the incident engine
+// The incident and alert endpoints in-process: a real http::Server with the incident engine
 // attached, a SQLite store in a temporary file, tokens of every role, and SSE read as a browser's
 // EventSource would (token in the query).
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <thread>
 
+#include "alert/outbox.h"
 #include "index/locator.h"
+#include "live_server.h"
 #include "server/api.h"
 #include "server/incident_engine.h"
 #include "support.h"
@@ -98,25 +101,21 @@ class IncidentRoutesTest : public ::testing::Test {
              {"obs-a", "observer", ""}, {"uk", "contingent", "uk"}, {"fr", "contingent", "fr"},
              {"monitors", "contingent", "monitors"}, {"analyst", "analyst", ""}, {"admin", "admin", ""}})
       tokens_[name] = create_token(*store_, {name, role, contingent});
-    // Keep-alives every 100 ms: a reader told to stop leaves at the next chunk.
-    IncidentEngineOptions opt;
-    opt.sse.keep_alive = std::chrono::milliseconds(100);
-    engine_ = std::make_unique<IncidentEngine>(testing::default_map(), *locator_, *store_, opt);
-    log_ = std::make_unique<alert::DeliveryLog>((dir_ / "alerts.sqlite").string());
-    engine_->set_alerts(log_.get(), nullptr);
+    engine_ = std::make_unique<IncidentEngine>(testing::default_map(), *locator_, *store_);
+    engine_->set_alerts(nullptr);
     engine_->start();
     api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_);
     api_->attach(engine_.get());
-    api_->mount(http_);
-    port_ = http_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
-    while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    api_->mount(http_.router);
+    // Keep-alives every 100 ms: a reader told to stop leaves at the next chunk.
+    http::ServerOptions opt;
+    opt.stream_keep_alive_s = 0.1;
+    http_.start(opt);
+    port_ = http_.port;
   }
   void TearDown() override {
     http_.stop();
-    if (thread_.joinable()) thread_.join();
     engine_.reset();
-    log_.reset();
     api_.reset();
     store_.reset();
     fs::remove_all(dir_);
@@ -141,10 +140,8 @@ class IncidentRoutesTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::map<std::string, std::string> tokens_;
   std::unique_ptr<IncidentEngine> engine_;
-  std::unique_ptr<alert::DeliveryLog> log_;
   std::unique_ptr<Api> api_;
-  httplib::Server http_;
-  std::thread thread_;
+  testing::LiveServer http_;
   int port_ = 0;
 };
 index::Locator* IncidentRoutesTest::locator_ = nullptr;
@@ -243,8 +240,9 @@ TEST_F(IncidentRoutesTest, AlertStreamCarriesViolationAlertsToTheirContingent) {
   EXPECT_EQ(alerts[0]["rules"], json({"weapon-in-dmz"}));
   engine_->sync();
   EXPECT_TRUE(uk.events("alert").empty());
-  ASSERT_EQ(log_->alerts().size(), 1u);
-  EXPECT_EQ(log_->alerts()[0].incident_id, "i-1");
+  const json recorded = alert::list_alerts(*store_, {})["alerts"];
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded[0]["incident_id"], "i-1");
 }
 
 TEST_F(IncidentRoutesTest, TokensInTheQueryAreCheckedLikeHeaders) {
@@ -260,8 +258,7 @@ TEST_F(IncidentRoutesTest, StreamsEndWhenTheServerStops) {
   auto reader = std::make_unique<SseReader>(port_, stream_path("incidents", "analyst"));
   ASSERT_TRUE(reader->wait_for(": keep-alive"));
   EXPECT_EQ(engine_->incident_events().subscribers(), 1u);
-  http_.stop();
-  thread_.join();  // returns only once the stream's handler has ended
+  http_.stop();  // returns only once every connection has ended
   reader.reset();
   EXPECT_EQ(engine_->incident_events().subscribers(), 0u);
 }

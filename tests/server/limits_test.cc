@@ -4,7 +4,9 @@
 // sockets (kGuard) keeps a regression from hanging the suite; it asserts no speed.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <thread>
 
 #include "index/locator.h"
+#include "live_server.h"
 #include "server/api.h"
 #include "support.h"
 
@@ -59,6 +62,24 @@ class RawConnection {
     }
   }
 
+  // The first bytes of an answer (up to one read).
+  std::string read_some() {
+    char buf[4096];
+    const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  }
+  // True when the server has closed the connection (reading what it sent) within `wait`.
+  bool closed_within(std::chrono::milliseconds wait) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(wait.count())) <= 0) return false;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+    }
+  }
+
  private:
   int fd_;
   bool connected_ = false;
@@ -70,14 +91,12 @@ class LimitsTest : public ::testing::Test {
   static void TearDownTestSuite() { delete locator_; }
 
   void TearDown() override {
-    if (http_) http_->stop();
-    if (thread_.joinable()) thread_.join();
-    http_.reset();
+    http_.stop();
     store_.reset();
     fs::remove_all(dir_);
   }
 
-  void start(ApiOptions opt) {
+  void start(const ApiOptions& opt, const http::ServerOptions& server = {}) {
     dir_ = fs::temp_directory_path() / ("truceline-limits-" + std::to_string(getpid()) + "-" +
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
@@ -85,11 +104,17 @@ class LimitsTest : public ::testing::Test {
     store_ = store::open_store((dir_ / "record.sqlite").string());
     token_ = create_token(*store_, {"patrol-1", "observer", ""});
     api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_, opt);
-    http_ = std::make_unique<httplib::Server>();
-    api_->mount(*http_);
-    port_ = http_->bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { http_->listen_after_bind(); });
-    while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    api_->mount(http_.router);
+    http_.start(server);
+    port_ = http_.port;
+  }
+  // Waits (within the guard) until the server holds `n` connections; false if it never does.
+  bool connections_reach(size_t n) {
+    for (int i = 0; i < kGuardSeconds * 100; ++i) {
+      if (http_.server->connections() == n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
   }
 
   httplib::Result post(const std::string& body) {
@@ -117,16 +142,15 @@ class LimitsTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::string token_;
   std::unique_ptr<Api> api_;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread thread_;
+  testing::LiveServer http_;
   int port_ = 0;
 };
 index::Locator* LimitsTest::locator_ = nullptr;
 
 TEST_F(LimitsTest, BodyOverTheLimitGets413) {
-  ApiOptions opt;
-  opt.max_body_bytes = 4096;
-  start(opt);
+  http::ServerOptions opt;
+  opt.limits.max_body = 4096;
+  start({}, opt);
   json batch = json::array();
   for (int i = 0; i < 40; ++i) batch.push_back(observation(i));
   ASSERT_GT(batch.dump().size(), 4096u);
@@ -154,7 +178,7 @@ TEST_F(LimitsTest, BatchOverTheLimitGets413AndStoresNothing) {
   EXPECT_EQ(records(), 3);
 }
 
-// Fixed in Debian's build of cpp-httplib: a header line over 8,192 bytes, a request line over 8,192.
+// A header line over 8,192 bytes, a request line over 8,192 (http::Limits::max_line).
 TEST_F(LimitsTest, HeaderLineOver8KiBGets400) {
   start({});
   auto r = get("/v1/chain/head", {{"X-Padding", std::string(9000, 'a')}});
@@ -187,19 +211,17 @@ TEST_F(LimitsTest, RequestsOverTheRateGet429) {
   EXPECT_EQ(c.Get("/v1/chain/head", {{"Authorization", "Bearer " + other}})->status, 200);
 }
 
-// One worker, one waiting place: a third connection is refused with 503 and closed.
+// Two connections held open (one trickling its headers, one idle): a third is over the limit,
+// refused with 503 and closed. The limit was on worker threads before the server was event-driven.
 TEST_F(LimitsTest, ConnectionsOverTheLimitGet503) {
-  ApiOptions opt;
-  opt.threads = 1;
-  opt.max_queued = 1;
-  opt.read_timeout_s = 2;
-  opt.keep_alive_timeout_s = 2;
-  start(opt);
-  RawConnection held(port_), waiting(port_);
-  ASSERT_TRUE(held.connected() && waiting.connected());
-  // The listener accepts in connection order: the held one takes the worker (its request never
-  // ends), the second waits, the third is over the limit.
+  http::ServerOptions opt;
+  opt.max_connections = 2;
+  opt.header_timeout_s = 2;
+  start({}, opt);
+  RawConnection held(port_), idle(port_);
+  ASSERT_TRUE(held.connected() && idle.connected());
   held.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n");
+  ASSERT_TRUE(connections_reach(2));
   RawConnection third(port_);
   third.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
   bool closed = false;
@@ -208,18 +230,40 @@ TEST_F(LimitsTest, ConnectionsOverTheLimitGet503) {
   EXPECT_NE(answer.find("HTTP/1.1 503"), std::string::npos) << answer;
   EXPECT_NE(answer.find("\"overloaded\""), std::string::npos) << answer;
   EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos) << answer;
-  // The held connection times out, the waiting one is served, and the server is free again.
+  // Both held connections reach their header deadline, and the server is free again.
   held.read_to_close(closed);
   EXPECT_TRUE(closed);
-  waiting.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_NE(waiting.read_to_close(closed).find("HTTP/1.1 200"), std::string::npos);
+  idle.read_to_close(closed);
+  EXPECT_TRUE(closed);
   expect_still_serving();
 }
 
-TEST_F(LimitsTest, ReadTimeoutClosesAStalledRequest) {
-  ApiOptions opt;
-  opt.read_timeout_s = 1;
-  start(opt);
+// Headers sent a byte at a time, each well inside any idle timeout: the deadline is on the whole
+// header, so the connection is closed although bytes keep coming. cpp-httplib's per-byte read
+// timeout let such a client hold a worker forever.
+TEST_F(LimitsTest, HeadersTrickledPastTheDeadlineAreClosed) {
+  http::ServerOptions opt;
+  opt.header_timeout_s = 1;
+  start({}, opt);
+  RawConnection slow(port_);
+  const std::string request = "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(400, 'a') + "\r\n\r\n";
+  size_t sent = 0;
+  bool closed = false;
+  for (; sent < request.size() && !closed; ++sent) {
+    slow.send_text(request.substr(sent, 1));
+    closed = slow.closed_within(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(closed) << "the server waited for all " << request.size() << " bytes";
+  EXPECT_LT(sent, request.size());
+  expect_still_serving();
+}
+
+// A body that stops arriving: the connection is closed once its deadline (the header timeout plus
+// its size at the minimum rate) passes, and nothing is stored.
+TEST_F(LimitsTest, StalledBodyIsClosedAndStoresNothing) {
+  http::ServerOptions opt;
+  opt.header_timeout_s = 1;
+  start({}, opt);
   RawConnection slow(port_);
   slow.send_text("POST /v1/observations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token_ +
                  "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"time\":");
@@ -257,9 +301,9 @@ TEST_F(LimitsTest, ClientGoneMidBodyStoresNothing) {
 }
 
 TEST_F(LimitsTest, KeepAliveTimeoutClosesAnIdleConnection) {
-  ApiOptions opt;
+  http::ServerOptions opt;
   opt.keep_alive_timeout_s = 1;
-  start(opt);
+  start({}, opt);
   RawConnection idle(port_);
   idle.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
   bool closed = false;
@@ -268,13 +312,16 @@ TEST_F(LimitsTest, KeepAliveTimeoutClosesAnIdleConnection) {
   EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
 }
 
-// A client that asks for the zones and never reads: the write times out and frees its worker.
-TEST_F(LimitsTest, WriteTimeoutFreesTheWorkerOfAClientThatDoesNotRead) {
-  ApiOptions opt;
-  opt.threads = 1;
-  opt.max_queued = 4;
+// A client that asks for 64 MB (more than any socket buffer holds) and never reads: the write's
+// deadline closes the connection, while others are served. The deadline grows with the answer's
+// size (min_rate), set high here so that the test takes seconds.
+TEST_F(LimitsTest, WriteDeadlineClosesAClientThatDoesNotRead) {
+  http::ServerOptions opt;
   opt.write_timeout_s = 1;
-  start(opt);
+  opt.min_rate = 100 << 20;
+  opt.keep_alive_timeout_s = 3600;  // only the write deadline can close it
+  http_.router.get("/big", [](const http::Request&, http::Response& res) { res.set_content(std::string(64 << 20, 'x'), "text/plain"); });
+  start({}, opt);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   int small = 4096;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
@@ -283,11 +330,47 @@ TEST_F(LimitsTest, WriteTimeoutFreesTheWorkerOfAClientThatDoesNotRead) {
   a.sin_port = htons(static_cast<uint16_t>(port_));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  const std::string req = "GET /v1/zones HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token_ + "\r\n\r\n";
+  const std::string req = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_EQ(send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
-  // With the only worker stuck in that write, the next request waits for the timeout to free it.
+  ASSERT_TRUE(connections_reach(1));
   expect_still_serving();
+  EXPECT_TRUE(connections_reach(0)) << "the connection that does not read is still open";
   close(fd);
+}
+
+// Per client address (off by default): a third connection from one address gets 429. Behind a
+// trusted proxy the address is X-Forwarded-For's; from anyone else that header is ignored.
+TEST_F(LimitsTest, ConnectionsPerAddressOverTheLimitGet429) {
+  http::ServerOptions opt;
+  opt.max_conns_per_ip = 2;
+  start({}, opt);
+  RawConnection a(port_), b(port_);
+  a.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  b.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(connections_reach(2));
+  RawConnection c(port_);
+  c.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n");
+  bool closed = false;
+  const std::string answer = c.read_to_close(closed);
+  EXPECT_NE(answer.find("HTTP/1.1 429"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\"too_many_connections\""), std::string::npos) << answer;
+}
+
+TEST_F(LimitsTest, BehindATrustedProxyEachForwardedAddressHasItsOwnLimit) {
+  http::ServerOptions opt;
+  opt.max_conns_per_ip = 1;
+  opt.trusted_proxies = {"127.0.0.1"};
+  start({}, opt);
+  auto open_as = [&](RawConnection& c, const std::string& client) {
+    c.send_text("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + client + "\r\n\r\n");
+  };
+  RawConnection a(port_), b(port_), again(port_);
+  open_as(a, "198.51.100.1");
+  open_as(b, "198.51.100.2");
+  EXPECT_NE(a.read_some().find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_NE(b.read_some().find("HTTP/1.1 200"), std::string::npos);
+  open_as(again, "198.51.100.1");
+  EXPECT_NE(again.read_some().find("HTTP/1.1 429"), std::string::npos);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
-// The dashboard's static files: a real cpp-httplib server on a loopback port serving a small
+// The dashboard's static files: a real http::Server on a loopback port serving a small
 // dashboard written to a temporary directory, beside a stand-in for the API's routes.
 #include "server/static_routes.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <thread>
+
+#include "live_server.h"
 
 namespace truceline::server {
 namespace {
@@ -30,27 +33,24 @@ class StaticRoutesTest : public ::testing::Test {
   }
   void TearDown() override {
     http_.stop();
-    if (thread_.joinable()) thread_.join();
     fs::remove_all(dir_);
   }
 
   // Mounts the dashboard (or none) and an API stand-in at /v1/health, then listens.
   bool start(const std::optional<fs::path>& web) {
-    http_.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
+    http_.router.get("/v1/health", [](const http::Request&, http::Response& res) {
       res.set_content("{\"status\":\"ok\"}", "application/json");
     });
-    if (!mount_dashboard(http_, web)) return false;
-    port_ = http_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
-    while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!mount_dashboard(http_.router, web)) return false;
+    http_.start();
+    port_ = http_.port;
     return true;
   }
 
   httplib::Result get(const std::string& path) { return httplib::Client("127.0.0.1", port_).Get(path); }
 
   fs::path dir_;
-  httplib::Server http_;
-  std::thread thread_;
+  testing::LiveServer http_;
   int port_ = 0;
 };
 
@@ -96,7 +96,7 @@ TEST_F(StaticRoutesTest, NoDashboardAnswersHowToBuildItAndKeepsTheApi) {
 
 TEST_F(StaticRoutesTest, ADirectoryWithoutIndexIsRefused) {
   fs::remove(dir_ / "dist" / "index.html");
-  EXPECT_FALSE(mount_dashboard(http_, dir_ / "dist"));
+  EXPECT_FALSE(mount_dashboard(http_.router, dir_ / "dist"));
 }
 
 TEST_F(StaticRoutesTest, FindsTheDashboardBesideTheBinaryFirst) {

@@ -42,6 +42,19 @@ export class Api {
     return out;
   }
 
+  // Alerts raised at or after `since` (ISO 8601), oldest first, page by page from `cursor` (the
+  // listing gives at most 1,000 a page, oldest first): only the newest `keep` are returned.
+  async alertsSince(since, keep, cursor = null, maxPages = 100) {
+    let out = [];
+    for (let page = 0; page < maxPages; ++page) {
+      const r = await this.get('/v1/alerts', { since, limit: 1000, cursor });
+      out = out.concat(r.alerts).slice(-keep);
+      cursor = r.next_cursor;
+      if (!cursor) break;
+    }
+    return out;
+  }
+
   stream(path) {
     return new EventSource(this.url(path, { access_token: this.token }));
   }

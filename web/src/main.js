@@ -155,22 +155,71 @@ async function loadIncidents() {
   renderAll();
 }
 
-// Alerts (violations and zone thresholds, as the webhooks deliver them) since the page opened:
-// the stream has no history to fetch. The newest 50 are kept; a click opens the incident.
-function openAlerts() {
+// Alerts (violations and zone thresholds, as the webhooks deliver them): the recent ones from
+// GET /v1/alerts, then new ones from the stream. The newest ALERTS_KEPT are shown, newest first;
+// a click opens the incident. The count is of those the stream brought since the page opened.
+const ALERTS_KEPT = 50;
+const ALERT_HISTORY_MS = 24 * 3600 * 1000;
+
+// "a-17" -> 17: ids are given in the order alerts were raised.
+const alertNumber = (id) => Number(String(id).replace(/^a-/, '')) || 0;
+
+// Puts the alert in id order, unless it is shown already (the listing, the catch-up and the
+// stream overlap); true when added.
+function showAlert(a) {
+  const list = $('alert-list');
+  const n = alertNumber(a.id);
+  let before = null;
+  for (const li of list.children) {
+    const m = alertNumber(li.dataset.alert);
+    if (m === n) return false;
+    if (m < n) { before = li; break; }
+  }
+  list.insertBefore(el('li', { class: `alert-${a.type}`, 'data-alert': a.id,
+    onclick: () => a.incident_id && select(a.incident_id) },
+  el('span', { class: 'when' }, shortTime(a.time)), ` ${a.message}`), before);
+  while (list.children.length > ALERTS_KEPT) list.lastChild.remove();
+  return true;
+}
+
+function newestShown() {
+  const first = $('alert-list').firstElementChild;
+  return first ? alertNumber(first.dataset.alert) : 0;
+}
+
+// Shows the recent alerts. ok false: this token may not read alerts (403). listing false: a server
+// without the listing (or one that failed) leaves the stream alone to fill the list.
+async function loadAlerts() {
+  try {
+    const since = new Date(Date.now() - ALERT_HISTORY_MS).toISOString();
+    for (const a of await state.api.alertsSince(since, ALERTS_KEPT)) showAlert(a);
+    return { ok: true, listing: true, since };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403) return { ok: false };
+    return { ok: true, listing: false };
+  }
+}
+
+async function openAlerts() {
+  const loaded = await loadAlerts();
+  if (!loaded.ok) {
+    $('alerts').hidden = true;
+    return;
+  }
+  if ($('alert-list').children.length) $('alerts').hidden = false;
   const es = state.api.stream('/v1/alerts/stream');
   state.alerts = es;
   let count = 0;
-  es.addEventListener('alert', (ev) => {
-    const a = JSON.parse(ev.data);
-    const list = $('alert-list');
-    list.prepend(el('li', { class: `alert-${a.type}`, 'data-alert': a.id,
-      onclick: () => a.incident_id && select(a.incident_id) },
-    el('span', { class: 'when' }, shortTime(a.time)), ` ${a.message}`));
-    while (list.children.length > 50) list.lastChild.remove();
-    $('alert-count').textContent = String(++count);
+  const arrived = (a) => { if (showAlert(a)) $('alert-count').textContent = String(++count); };
+  es.addEventListener('alert', (ev) => arrived(JSON.parse(ev.data)));
+  es.addEventListener('open', () => {
+    $('alerts').hidden = false;
+    // What was raised between the listing and this (re)connection: the stream does not replay it.
+    if (loaded.listing) {
+      state.api.alertsSince(loaded.since, ALERTS_KEPT, String(newestShown()))
+        .then((missed) => missed.forEach(arrived)).catch(() => {});
+    }
   });
-  es.addEventListener('open', () => { $('alerts').hidden = false; });
   // A token that may not read alerts gets no stream: the section stays hidden.
   es.addEventListener('error', () => { if (es.readyState === EventSource.CLOSED) $('alerts').hidden = true; });
 }
@@ -204,7 +253,7 @@ async function start(token) {
   document.body.dataset.zones = String(zones.features.length);
   try {
     openStream();
-    openAlerts();
+    openAlerts();  // on its own: alerts a token may not read leave the incidents alone
     await loadIncidents();
   } catch (e) {
     state.stream?.close();
