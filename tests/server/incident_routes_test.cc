@@ -245,6 +245,47 @@ TEST_F(IncidentRoutesTest, AlertStreamCarriesViolationAlertsToTheirContingent) {
   EXPECT_EQ(recorded[0]["incident_id"], "i-1");
 }
 
+// A reader that reconnects with the id of the last event it had gets what it missed, from the
+// record, and nothing it had; a contingent's replay holds only its own incidents.
+TEST_F(IncidentRoutesTest, AReconnectingReaderResumesAfterItsLastEventId) {
+  post(seen(49.84, 24.03, "P-1"));  // Lviv: i-1, uk
+  engine_->sync();
+  const int64_t first = store_->head().count;  // the record of i-1's revision
+  post(seen(46.48, 30.72, "P-2"));  // Odesa: i-2, fr
+  post(seen(50.45, 30.52, "P-3"));  // Kyiv: i-3
+  engine_->sync();
+  SseReader analyst(port_, stream_path("incidents", "analyst") + "&last_event_id=" + std::to_string(first));
+  ASSERT_TRUE(analyst.wait_for("\"id\":\"i-3\"")) << analyst.text();
+  std::vector<std::string> ids;
+  for (const auto& e : analyst.events("incident")) ids.push_back(e["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"i-2", "i-3"}));
+  EXPECT_EQ(analyst.text().find("id: " + std::to_string(first) + "\n"), std::string::npos);
+  // Live events follow the replay.
+  post(seen(48.46, 35.04, "P-4"));  // Dnipro
+  ASSERT_TRUE(analyst.wait_for("\"id\":\"i-4\"")) << analyst.text();
+  SseReader fr(port_, stream_path("incidents", "fr") + "&last_event_id=1");
+  ASSERT_TRUE(fr.wait_for("\"id\":\"i-2\"")) << fr.text();
+  engine_->sync();
+  for (const auto& e : fr.events("incident")) EXPECT_EQ(e["responsible"], "fr");
+  EXPECT_EQ(get(stream_path("incidents", "analyst") + "&last_event_id=x", "analyst")->status, 400);
+}
+
+// The list of past alerts: a contingent sees its own, others' are not found, observers may not.
+TEST_F(IncidentRoutesTest, PastAlertsAreListedForTheRolesThatMayReadThem) {
+  post(seen(48.28, 37.18, "P-1", "heavy_weapon"));  // artillery at Pokrovsk: an alert for monitors
+  engine_->sync();
+  const json all = json::parse(get("/v1/alerts", "analyst")->body);
+  ASSERT_EQ(all["alerts"].size(), 1u) << all;
+  EXPECT_EQ(all["alerts"][0]["contingent"], "monitors");
+  EXPECT_EQ(all["alerts"][0]["delivery"]["status"], "none");  // no webhook in this test
+  EXPECT_EQ(json::parse(get("/v1/alerts", "monitors")->body)["alerts"].size(), 1u);
+  EXPECT_EQ(json::parse(get("/v1/alerts", "uk")->body)["alerts"].size(), 0u);
+  EXPECT_EQ(json::parse(get("/v1/alerts?contingent=monitors", "uk")->body)["alerts"].size(), 0u);
+  EXPECT_EQ(get("/v1/alerts", "obs-a")->status, 403);
+  EXPECT_EQ(get("/v1/alerts?status=lost", "analyst")->status, 400);
+  EXPECT_EQ(json::parse(get("/v1/alerts?status=dead", "analyst")->body)["alerts"].size(), 0u);
+}
+
 TEST_F(IncidentRoutesTest, TokensInTheQueryAreCheckedLikeHeaders) {
   httplib::Client c("127.0.0.1", port_);
   EXPECT_EQ(c.Get("/v1/incidents?access_token=" + tokens_["analyst"])->status, 200);
