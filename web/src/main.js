@@ -126,23 +126,19 @@ function fillFilters(zonesGeojson) {
 // --- incidents: the list, then the stream -----------------------------------------------------
 
 // The stream is opened before the list is fetched, so nothing published in between is missed;
-// upsert() keeps the newest revision whichever arrives last. After a dropped connection the list
-// is fetched again, for what was published while it was down.
+// upsert() keeps the newest revision whichever arrives last. After a dropped connection the
+// browser reconnects with Last-Event-ID and the server replays what was missed; when too much
+// was, it sends "reset" instead and the list is fetched again.
 function openStream() {
-  let dropped = false;
   const es = state.api.stream('/v1/incidents/stream');
   state.stream = es;
   es.addEventListener('incident', (ev) => {
     const inc = JSON.parse(ev.data);
     if (upsert(state.incidents, inc)) renderOne(inc);
   });
-  es.addEventListener('open', () => {
-    setStatus('live', 'live');
-    if (dropped) loadIncidents();
-    dropped = false;
-  });
+  es.addEventListener('reset', () => loadIncidents());
+  es.addEventListener('open', () => setStatus('live', 'live'));
   es.addEventListener('error', () => {
-    dropped = true;
     setStatus(es.readyState === EventSource.CLOSED ? 'down' : 'reconnecting',
       es.readyState === EventSource.CLOSED ? 'stream closed: reload the page' : 'reconnecting…');
   });
