@@ -21,9 +21,12 @@ struct LiveServer {
     port = server->listen("127.0.0.1", 0);
     server->start();
   }
+  // Stops serving and forgets the routes (their handlers may point at objects about to go), so
+  // that a test can mount afresh and start again.
   void stop() {
     if (server) server->stop();
     server.reset();
+    router = http::Router{};
   }
   ~LiveServer() { stop(); }
 };
