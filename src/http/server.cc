@@ -276,11 +276,12 @@ awaitable<void> Server::Impl::write(S& st, Response&& res, unsigned version, boo
 
 template <class S>
 awaitable<void> Server::Impl::watch_close(std::shared_ptr<S> st, std::shared_ptr<EventStream> es) {
-  // A reader sends nothing more on an event stream: the read ends when it goes (or the server
-  // closes the connection), which ends the stream at once rather than at its next write.
-  char scratch[256];
+  // A reader sends nothing more on an event stream: the socket turns readable when it goes (FIN,
+  // RST, TLS close_notify) or the server closes it, which ends the stream at once rather than at
+  // its next write. A wait on the socket itself, not a read through Beast's stream, whose timer
+  // (armed by each write's deadline) would cut a pending read.
   error_code ec;
-  while (!ec) co_await st->async_read_some(asio::buffer(scratch), redirect(ec));
+  co_await beast::get_lowest_layer(*st).socket().async_wait(tcp::socket::wait_read, redirect(ec));
   es->close();
 }
 

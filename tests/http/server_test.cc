@@ -103,9 +103,9 @@ class StreamReader {
   ~StreamReader() { close(fd_); }
   StreamReader(const StreamReader&) = delete;
   // Reads until `needle` has arrived, the stream ends, or the guard runs out.
-  bool wait_for(const std::string& needle) {
+  bool wait_for(const std::string& needle, int guard_ms = kGuardMs) {
     for (int waited = 0; text_.find(needle) == std::string::npos; waited += 50) {
-      if (waited > kGuardMs) return false;
+      if (waited > guard_ms) return false;
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, 50) <= 0) continue;
       char buf[4096];
@@ -186,6 +186,24 @@ TEST_F(ServerTest, StreamsBeyondTheLimitGet503) {
   EXPECT_NE(c.text().find("HTTP/1.1 503"), std::string::npos) << c.text();
   EXPECT_TRUE(c.wait_for("too_many_streams")) << c.text();
   EXPECT_EQ(ping(), "pong");
+}
+
+// A quiet stream carries a comment every interval, so that proxies and readers know it lives.
+TEST_F(ServerTest, AQuietStreamCarriesKeepAliveComments) {
+  ServerOptions opt;
+  opt.stream_keep_alive_s = 0.05;
+  start(opt);
+  StreamReader a(live_.port, "/stream");
+  ASSERT_TRUE(a.wait_for(": keep-alive\n\n\r\n"));
+  size_t n = 0;
+  for (int i = 0; i < kGuardMs / 50 && n < 4; ++i) {
+    a.wait_for("never sent: this reads for one poll interval", 0);
+    n = 0;
+    for (size_t at = a.text().find(": keep-alive"); at != std::string::npos; at = a.text().find(": keep-alive", at + 1)) ++n;
+  }
+  EXPECT_GE(n, 4u) << a.text();
+  publish(5, "{}");
+  EXPECT_TRUE(a.wait_for("id: 5\n")) << a.text();
 }
 
 // A reader that goes is noticed at once (the loop reads its end), not at the next write.
