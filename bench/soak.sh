@@ -66,7 +66,7 @@ TL=$BUILD/truceline
 SOAK=$BUILD/bench/truceline_soak
 
 # The server's limits during the soak: short timeouts so that the slow clients are cut off often.
-SERVE_LIMITS=(--threads 64 --read-timeout 5 --keep-alive-timeout 5 --write-timeout 5)
+SERVE_LIMITS=(--header-timeout 5 --keep-alive-timeout 5 --write-timeout 5)
 
 start_server() {
   local log=$WORK/serve.log port=
