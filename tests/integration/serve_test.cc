@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -31,7 +32,10 @@ json observation(int i, bool valid) {
 }
 
 // Posts observations one by one until the server dies; returns the refs acknowledged and refused.
-void stream(int port, const std::string& token, std::set<std::string>& acked, std::set<std::string>& refused) {
+// The sets belong to this thread until it is joined; `acked_count` is what another thread may
+// watch meanwhile (reading acked.size() during an insert is a data race: ThreadSanitizer).
+void stream(int port, const std::string& token, std::set<std::string>& acked, std::set<std::string>& refused,
+            std::atomic<std::size_t>& acked_count) {
   httplib::Client c("127.0.0.1", port);
   c.set_keep_alive(true);
   for (int i = 0; i < 100000; ++i) {
@@ -39,7 +43,10 @@ void stream(int port, const std::string& token, std::set<std::string>& acked, st
     auto r = c.Post("/v1/observations", {{"Authorization", "Bearer " + token}}, observation(i, valid).dump(), "application/json");
     if (!r) return;  // the server is gone
     const std::string ref = "stream-" + std::to_string(i);
-    if (r->status == 201) acked.insert(ref);
+    if (r->status == 201) {
+      acked.insert(ref);
+      acked_count.store(acked.size(), std::memory_order_relaxed);
+    }
     if (r->status == 422) refused.insert(ref);
   }
 }
@@ -51,6 +58,7 @@ TEST(ServeTest, SigkillLosesNoAcknowledgedObservation) {
   ASSERT_EQ(token.rfind("tl_", 0), 0u) << token;
 
   std::set<std::string> acked, refused;
+  std::atomic<std::size_t> acked_count{0};
   {
     Process server({"serve", "--plan", (root() / "plans/kellogg-2025-04.toml").string(), "--db", db.string(), "--listen",
                     "127.0.0.1:0"},
@@ -58,8 +66,8 @@ TEST(ServeTest, SigkillLosesNoAcknowledgedObservation) {
     ASSERT_TRUE(server.started());
     const int port = served_port(server.wait_for("http://"));
     ASSERT_GT(port, 0);
-    std::thread client([&] { stream(port, token, acked, refused); });
-    while (acked.size() < 300) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::thread client([&] { stream(port, token, acked, refused, acked_count); });
+    while (acked_count.load(std::memory_order_relaxed) < 300) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     server.kill(SIGKILL);
     client.join();
   }
