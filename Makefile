@@ -67,5 +67,16 @@ fuzz:
 	@cmake --build --preset fuzz -j $(JOBS)
 	@bash fuzz/run.sh build-asan $(FUZZ_SECONDS)
 
+# The server and store tests under ThreadSanitizer (CMakePresets.json, preset tsan, in
+# build-tsan/; only the two test programs and the CLI that the integration test runs as `serve`),
+# with their own throwaway PostgreSQL server; any report fails the test. What runs and why:
+# scripts/test-tsan.sh and docs/testing.md.
+.PHONY: test-tsan
+test-tsan: setup
+	@bash scripts/setup.sh --fuzz
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	@bash scripts/test-tsan.sh build-tsan $(JOBS)
+
 clean:
 	rm -rf $(BUILD) $(OUT)

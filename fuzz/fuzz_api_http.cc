@@ -47,17 +47,24 @@ struct Service {
   std::abort();
 }
 
-void check(const http::Request& req, const http::Response& res) {
+// Any answer: never a 5xx but 503, and a JSON answer is JSON.
+nlohmann::json check(const http::Response& res) {
   if (res.status >= 500 && res.status != 503) fail("a server error", res);
   const auto type = res.headers.find("Content-Type");
-  if (type == res.headers.end() || type->second != "application/json") return;
-  const auto body = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
+  if (type == res.headers.end() || type->second != "application/json") return nullptr;
+  auto body = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) fail("an answer that is not JSON", res);
-  // An authenticated POST of observations whose body does not parse: 400 malformed_json.
-  const bool posted = req.method == "POST" && req.path == "/v1/observations" && res.status != 401 && res.status != 429;
-  if (posted && nlohmann::json::parse(req.body, nullptr, false).is_discarded()) {
-    if (res.status != 400 || body["error"]["code"] != "malformed_json") fail("junk not refused as malformed_json", res);
-  }
+  return body;
+}
+
+// A routed POST of observations whose body does not parse, by a caller allowed to post (not
+// refused 401, 403 or 429 first): 400 malformed_json.
+void check_junk(const http::Request& req, const http::Response& res, const nlohmann::json& body) {
+  if (req.method != "POST" || req.path != "/v1/observations") return;
+  if (res.status == 401 || res.status == 403 || res.status == 429) return;
+  if (!nlohmann::json::parse(req.body, nullptr, false).is_discarded()) return;
+  if (res.status != 400 || !body.is_object() || body["error"]["code"] != "malformed_json")
+    fail("junk not refused as malformed_json", res);
 }
 
 }  // namespace
@@ -77,11 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   http::Request req;
   http::Response res;
   if (!http::parse_request(std::string_view(reinterpret_cast<const char*>(data), size), limits, req, res)) {
-    check(req, res);
+    check(res);
     return 0;
   }
   g_service->router.handle(req, res);
   if (res.stream) res.stream->close();
-  check(req, res);
+  check_junk(req, res, check(res));
   return 0;
 }
