@@ -32,7 +32,6 @@ struct Request {
   bool has_param(const std::string& name) const { return params.count(name) > 0; }
   // The first value of `name`; "" when absent.
   std::string get_param_value(const std::string& name) const;
-  bool has_header(const std::string& name) const { return headers.count(name) > 0; }
   std::string get_header_value(const std::string& name) const;
 };
 
@@ -51,8 +50,5 @@ struct Response {
 // Splits `target` into a decoded path and parameters. False when the target is not an origin-form
 // path ("/…") or holds a malformed percent escape.
 bool parse_target(const std::string& target, std::string& path, std::multimap<std::string, std::string>& params);
-
-// The standard reason phrase of a status ("Not Found"); "" for one without.
-std::string_view reason(int status);
 
 }  // namespace truceline::http
