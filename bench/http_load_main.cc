@@ -6,7 +6,9 @@
 //     deadline and reconnects, so that they keep coming),
 //   - GET /v1/health every 10 ms on one keep-alive connection (latency recorded),
 //   - `--clients` connections posting batches of 100 observations as fast as answers come, for
-//     `--seconds` (latency and observations/s recorded).
+//     `--seconds` (latency and observations/s recorded). Each client's reports are a second of
+//     event time apart, from 50 patrols of its own, within 3 km of one point: every client
+//     reports each second, so the correlator sees `--clients` reports per second of event time.
 // The load's observations fall in zones other contingents answer for, so the readers' streams
 // stay quiet under it; afterwards `--probe` observations in the UK's zone (Lviv) are posted, and
 // every reader must receive every one of their incidents: none dropped, none missed.
@@ -27,6 +29,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -135,10 +138,17 @@ struct Readers {
   }
 };
 
-json observation(std::mt19937& rng, double lat, double lon, int n) {
-  return json{{"time", "2025-04-12T06:30:00Z"}, {"observer_id", "P-" + std::to_string(n % 50)}, {"observer_kind", "patrol"},
-              {"mode", "heard"}, {"event", "explosion"}, {"explosion_type", "impact"}, {"lat", lat + (rng() % 1000) * 1e-5},
-              {"lon", lon + (rng() % 1000) * 1e-5}, {"source_ref", "load-" + std::to_string(n)}};
+// Report n of a load: 50 patrols per client, event time advancing a second per report, within `spread`
+// degrees of (lat, lon). A load of reports all at one instant and one spot would measure the
+// correlator trying each against thousands of incidents that no real sector holds at once.
+json observation(std::mt19937& rng, double lat, double lon, int n, double spread) {
+  const auto jitter = [&] { return (static_cast<double>(rng() % 2001) / 1000 - 1) * spread; };
+  char when[32];
+  const time_t t = 1744437600 + n % 10'000'000;  // from 2025-04-12T06:00:00Z
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return json{{"time", when}, {"observer_id", "P-" + std::to_string(n / 10'000'000) + "-" + std::to_string(n % 50)}, {"observer_kind", "patrol"},
+              {"mode", "heard"}, {"event", "explosion"}, {"explosion_type", "impact"}, {"lat", lat + jitter()},
+              {"lon", lon + jitter()}, {"source_ref", "load-" + std::to_string(n)}};
 }
 
 }  // namespace
@@ -164,7 +174,12 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   const std::string db = (dir / "record.sqlite").string();
   const std::string tok = a.truceline + " token create --db '" + db + "' ";
-  const std::string observer = run(tok + "--name load --role observer");
+  // A token per posting client, as each vehicle or post has its own: one token's request rate
+  // (500/s) would cap the load at 50,000 observations/s.
+  std::vector<std::string> observers;
+  for (int i = 0; i < std::max(1, a.clients); ++i)
+    observers.push_back(run(tok + "--name load-" + std::to_string(i) + " --role observer"));
+  const std::string& observer = observers[0];
   // Readers share contingent tokens a hundred each, as a contingent's staff would: a token's
   // request rate (500/s, bursts of 1,000) bounds how fast one token opens streams.
   std::vector<std::string> uk;
@@ -262,13 +277,16 @@ int main(int argc, char** argv) {
       std::mt19937 rng(k);
       httplib::Client c("127.0.0.1", port);
       c.set_keep_alive(true);
+      // As curl and the usual HTTP libraries do: with Nagle's algorithm the body waits for the
+      // server's delayed acknowledgement of the headers (40 ms on Linux).
+      c.set_tcp_nodelay(true);
       c.set_read_timeout(60, 0);
-      const httplib::Headers h{{"Authorization", "Bearer " + observer}};
+      const httplib::Headers h{{"Authorization", "Bearer " + observers[k]}};
       // Bodies made before the clock starts: the load generator shares the server's two cores.
       std::vector<std::string> bodies;
-      for (int b = 0, n = k * 10'000'000; b < 64; ++b) {
+      for (int b = 0, n = k * 10'000'000; b < 500; ++b) {
         json batch = json::array();
-        for (int i = 0; i < 100; ++i) batch.push_back(observation(rng, 48.1, 37.4, n++));  // DMZ near Pokrovsk
+        for (int i = 0; i < 100; ++i) batch.push_back(observation(rng, 48.1, 37.4, n++, 0.03));  // DMZ near Pokrovsk
         bodies.push_back(batch.dump());
       }
       ready++;
@@ -294,7 +312,7 @@ int main(int argc, char** argv) {
     httplib::Client c("127.0.0.1", port);
     std::mt19937 rng(99);
     for (int i = 0; i < a.probe; ++i) {
-      json o = observation(rng, 49.60 + 0.02 * i, 24.03, 90'000'000 + i);  // around Lviv, 2 km apart
+      json o = observation(rng, 49.60 + 0.02 * i, 24.03, 90'000'000 + i, 0);  // around Lviv, 2 km apart
       c.Post("/v1/observations", {{"Authorization", "Bearer " + observer}}, o.dump(), "application/json");
     }
   }

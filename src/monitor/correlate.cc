@@ -25,6 +25,7 @@
 #include <deque>
 #include <memory>
 #include <numbers>
+#include <string_view>
 #include <unordered_map>
 
 #include "io/csv.h"
@@ -90,6 +91,9 @@ double bearing_distance2(const Sighting& s, const Fix& fix, const Cov& c) {
   return d2;
 }
 
+// An explosion type that tells places apart; "undetermined" goes with any.
+bool determined(const std::string& type) { return !type.empty() && type != "undetermined"; }
+
 bool same_report(const Sighting& a, const Sighting& b) {
   const auto near = [](const std::optional<double>& x, const std::optional<double>& y, double tol) {
     return x.has_value() == y.has_value() && (!x || std::fabs(*x - *y) <= tol);
@@ -138,6 +142,40 @@ class Engine {
     bool open = true, wide = false;
     int64_t cell = 0;
     std::vector<std::unique_ptr<Sighting>> own;  // Correlator: copies of what add() was given
+    // So that trying a report against an incident costs little whatever its size (a busy sector
+    // can hold thousands of open incidents of fifty reports each): each observer's first report,
+    // indexed once an incident has kIndexFrom members (most have one or two, and a scan of those
+    // is cheaper than a table), and the explosion type the distinct reports name, if any.
+    static constexpr size_t kIndexFrom = 16;
+    std::unique_ptr<std::unordered_map<std::string_view, const Sighting*>> by_observer;
+    std::string_view type;
+    bool mixed = false;  // distinct reports of two types: only after a removal promoted a repeat
+    void note(const Sighting* s, bool is_distinct) {
+      if (by_observer && !s->observer_id.empty()) by_observer->try_emplace(s->observer_id, s);
+      if (!by_observer && members.size() >= kIndexFrom) {
+        by_observer = std::make_unique<std::unordered_map<std::string_view, const Sighting*>>();
+        for (const Sighting* m : members)
+          if (!m->observer_id.empty()) by_observer->try_emplace(m->observer_id, m);
+      }
+      if (!is_distinct || !determined(s->explosion_type)) return;
+      if (type.empty()) type = s->explosion_type;
+      mixed = mixed || type != s->explosion_type;
+    }
+    void renote() {
+      by_observer.reset(), type = {}, mixed = false;
+      for (const Sighting* d : distinct) note(d, true);
+      if (!by_observer && members.size() >= kIndexFrom) note(members.back(), false);
+    }
+    // The first report of `observer` (not empty) among the members, or null.
+    const Sighting* first_of(const std::string& observer) const {
+      if (by_observer) {
+        const auto it = by_observer->find(observer);
+        return it == by_observer->end() ? nullptr : it->second;
+      }
+      for (const Sighting* m : members)
+        if (m->observer_id == observer) return m;
+      return nullptr;
+    }
   };
   // Incident i is *incs[i - base]. forget_closed() frees each closed incident and drops the freed
   // ones from the front, so that an incident open longer than those opened after it (a repeated
@@ -204,20 +242,17 @@ void Engine::relocate(int i) {
 
 double Engine::fit(const Open& o, const Sighting& s, const Fix& f, const Cov& c) const {
   constexpr double kNo = INFINITY;
-  if (o.inc.event != s.event || !o.inc.fix.ok) return kNo;
-  // Out of reach in time even as a repeat: most candidates end here, before the loops below.
+  // Out of reach in time even as a repeat: most candidates end here, on integers alone.
   if (s.time_ms > std::max(o.first_nd + opt.window_ms, o.inc.last_ms + kRepeatWindowMs) ||
       s.time_ms < std::min(o.last_nd - opt.window_ms, o.inc.first_ms - kRepeatWindowMs))
     return kNo;
+  if (!o.inc.fix.ok || o.inc.event != s.event) return kNo;
   // An impact, an outgoing round and an airburst are different places of one shot (firing point,
   // target, the air above it), so two reports naming different types are of different explosions;
   // "undetermined" goes with any.
-  if (!s.explosion_type.empty() && s.explosion_type != "undetermined")
-    for (const Sighting* m : o.distinct)
-      if (!m->explosion_type.empty() && m->explosion_type != "undetermined" && m->explosion_type != s.explosion_type)
-        return kNo;
-  for (const Sighting* m : o.members)
-    if (!s.observer_id.empty() && m->observer_id == s.observer_id) {
+  if (determined(s.explosion_type) && (o.mixed || (!o.type.empty() && o.type != s.explosion_type))) return kNo;
+  if (!s.observer_id.empty())
+    if (const Sighting* m = o.first_of(s.observer_id)) {
       if (same_report(*m, s) && s.time_ms - m->time_ms <= kRepeatWindowMs && m->time_ms - s.time_ms <= kRepeatWindowMs)
         return -1;
       return kNo;  // another report of its observer: another event
@@ -295,6 +330,7 @@ Incident& Engine::add(const Sighting* s) {
     o.inc.event = s->event;
     o.inc.first_ms = o.inc.last_ms = o.first_nd = o.last_nd = o.last_report = s->time_ms;
     o.members.push_back(s), o.distinct.push_back(s);
+    o.note(s, true);
     o.inc.observation_ids.push_back(s->id);
     o.inc.fix = f, o.cov = c;
     index_in(best);
@@ -305,6 +341,7 @@ Incident& Engine::add(const Sighting* s) {
     o.inc.observation_ids.push_back(s->id);
     o.inc.first_ms = std::min(o.inc.first_ms, s->time_ms), o.inc.last_ms = std::max(o.inc.last_ms, s->time_ms);
     o.last_report = std::max(o.last_report, s->time_ms);
+    o.note(s, best_d2 >= 0);
     if (best_d2 >= 0) {  // a new report, not a repeat: it moves the fix
       o.distinct.push_back(s);
       o.first_nd = std::min(o.first_nd, s->time_ms), o.last_nd = std::max(o.last_nd, s->time_ms);
@@ -347,6 +384,7 @@ Incident* Engine::remove(const std::string& observation_id) {
     for (const Sighting* d : o.distinct)
       o.first_nd = std::min(o.first_nd, d->time_ms), o.last_nd = std::max(o.last_nd, d->time_ms);
   }
+  o.renote();
   // Located again; a closed incident stays out of the grid, so nothing new can join it.
   index_out(i);
   o.inc.fix = locate(o.distinct);

@@ -331,18 +331,8 @@ class SqliteStore : public Store {
       // WAL, which makes every leaf written before it durable. A leaf lost to a power cut before
       // any checkpoint covered it is simply integrated again.
       log_db_->exec("PRAGMA synchronous=NORMAL");
-      // SQLite's own busy handler sleeps longer and longer (up to 100 ms) while the appender holds
-      // the write lock, so under steady ingest the integrator got the lock rarely and the tree
-      // fell 470 ms behind at 50,000 observations/s. Short, even sleeps take the gaps between
-      // group commits.
-      sqlite3_busy_handler(
-          log_db_->handle(),
-          [](void*, int tries) {
-            if (tries >= 60'000) return 0;  // 30 s, as the other connections' busy timeout
-            std::this_thread::sleep_for(std::chrono::microseconds(500));
-            return 1;
-          },
-          nullptr);
+      // Its busy handler, like every connection's (sqlite_db.cc), sleeps briefly and evenly, so
+      // that it takes the gaps between group commits.
       auto step = [this](size_t max) { return integrate_step(*log_db_, log_cache_, max); };
       integrator_ = std::make_unique<LogIntegrator>(step);
       integrator_->catch_up();  // the tree of a database made before the log, or left behind
@@ -498,8 +488,8 @@ class SqliteStore : public Store {
       Stmt due(*db, std::string("SELECT ") + kOutboxColumns +
                         " FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ? AND lease_until_ms <= ? "
                         "AND contingent IN (" + in + ") ORDER BY next_attempt_ms, id LIMIT ?");
-      int k = 1;
-      due.bind(k++, now_ms).bind(k++, now_ms);
+      due.bind(1, now_ms).bind(2, now_ms);
+      int k = 3;
       for (const std::string& c : contingents) due.bind(k++, c);
       due.bind(k, int64_t{limit});
       std::vector<OutboxItem> out;

@@ -6,10 +6,12 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "alert/hmac.h"
 #include "integration/process.h"
+#include "monitor/observation.h"
 #include "store/store_test_support.h"
 
 namespace truceline::testing {
@@ -134,6 +136,94 @@ TEST(ServeIncidentsTest, IncidentsAlertsAndARestart) {
   }
   v = run_cli("verify --db '" + db.string() + "'", dir);
   EXPECT_EQ(v.code, 0) << v.out << v.err;
+  rx.stop();
+  rx_thread.join();
+  fs::remove_all(dir);
+}
+
+// A hundred alerts waiting for a webhook that refuses them, the server killed with SIGKILL, the
+// webhook back, the server restarted: every alert arrives, each with the id it was listed under.
+TEST(ServeIncidentsTest, SigkillWithAHundredAlertsPendingLosesNone) {
+  const fs::path dir = scratch_dir("serve-outbox-kill");
+  const fs::path db = dir / "record.sqlite";
+  const std::string observer = make_token(db, dir, "observer"), analyst = make_token(db, dir, "analyst");
+  std::mutex mu;
+  bool accepting = false;
+  std::multiset<std::string> delivered;  // ids of 2xx deliveries; a repeat is allowed, a loss is not
+  httplib::Server rx;
+  rx.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    if (!accepting) {
+      res.status = 503;
+      return;
+    }
+    delivered.insert(json::parse(req.body).value("id", ""));
+    res.status = 204;
+  });
+  const int rx_port = rx.bind_to_any_port("127.0.0.1");
+  std::thread rx_thread([&] { rx.listen_after_bind(); });
+  // Short backoff, no dead letter within the test: the alerts stay pending while refused.
+  std::ofstream(dir / "alerts.toml") << "[delivery]\nmax_attempts = 100\nbackoff_ms = 100\ntimeout_s = 1\n\n"
+                                     << "[contingents.monitors]\nurl = \"http://127.0.0.1:" << rx_port
+                                     << "/hook\"\nsecret = \"monitors-secret-0123456789\"\n";
+  const std::vector<std::string> args{"serve", "--plan", (root() / "plans/kellogg-2025-04.toml").string(), "--db", db.string(),
+                                      "--listen", "127.0.0.1:0", "--alerts", (dir / "alerts.toml").string()};
+  std::set<std::string> listed;
+  {
+    Process server(args, dir / "serve1.out");
+    const int port = served_port(server.wait_for("http://"));
+    ASSERT_GT(port, 0);
+    httplib::Client c("127.0.0.1", port);
+    // A hundred guns in the DMZ ten minutes apart: a hundred incidents, each a violation alert.
+    json batch = json::array();
+    for (int i = 0; i < 100; ++i) {
+      json o = artillery(48.28, 37.18, "P-" + std::to_string(i));
+      o["time"] = monitor::format_time_ms(*monitor::parse_time_ms("2025-04-12T06:30:00Z") + i * 600'000LL);
+      batch.push_back(o);
+    }
+    auto r = c.Post("/v1/observations", {{"Authorization", "Bearer " + observer}}, batch.dump(), "application/json");
+    ASSERT_EQ(r->status, 201) << r->body;
+    const json alerts = poll(c, "/v1/alerts?limit=1000", analyst, [](const json& j) {
+      if (j["alerts"].size() < 100) return false;
+      for (const json& a : j["alerts"])
+        if (a["delivery"]["attempts"].get<int>() < 1) return false;
+      return true;
+    });
+    ASSERT_EQ(alerts["alerts"].size(), 100u) << alerts;
+    for (const json& a : alerts["alerts"]) {
+      EXPECT_EQ(a["delivery"]["status"], "pending");
+      EXPECT_EQ(a["delivery"]["last_status"], 503);
+      listed.insert(a["id"].get<std::string>());
+    }
+    server.kill(SIGKILL);
+  }
+  ASSERT_EQ(listed.size(), 100u);
+  {
+    std::lock_guard lock(mu);
+    accepting = true;
+  }
+  {
+    Process server(args, dir / "serve2.out");
+    const int port = served_port(server.wait_for("http://"));
+    ASSERT_GT(port, 0);
+    // A batch the killed process had claimed waits for its lease to lapse (8 × 3 × 1 s + 30 s).
+    for (int i = 0; i < 1200; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (std::set<std::string>(delivered.begin(), delivered.end()).size() >= listed.size()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    httplib::Client c("127.0.0.1", port);
+    const json after = poll(c, "/v1/alerts?limit=1000&status=delivered", analyst,
+                            [](const json& j) { return j["alerts"].size() == 100; });
+    EXPECT_EQ(after["alerts"].size(), 100u);
+    server.kill(SIGTERM);
+  }
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(std::set<std::string>(delivered.begin(), delivered.end()), listed);
+  }
   rx.stop();
   rx_thread.join();
   fs::remove_all(dir);

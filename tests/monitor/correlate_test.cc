@@ -125,6 +125,41 @@ TEST(Correlate, AddRevisesTheIncidentAsReportsArrive) {
   EXPECT_LE(all[0].first_ms, all[1].first_ms);
 }
 
+// An incident of many reports keeps an index of its observers (past 16 members): the rules that
+// use it must hold there as they do for a small one.
+TEST(Correlate, ALargeIncidentKeepsTheObserverAndTypeRules) {
+  std::vector<Sighting> obs;
+  for (int i = 0; i < 30; ++i) {
+    obs.push_back(seen(std::to_string(i), "p" + std::to_string(i), kEvent, i * 12.0, 3000 + 50 * i, kT0 + i * 2000));
+    obs.back().explosion_type = "impact";
+  }
+  Sighting repeat = obs[20];  // patrol 20 sends its report again
+  repeat.id = "repeat", repeat.time_ms = kT0 + 70'000;
+  Sighting other = seen("other", "p25", kEvent, 25 * 12.0 + 40, 3000, kT0 + 72'000);  // patrol 25 again, from elsewhere
+  other.explosion_type = "impact";
+  Sighting airburst = seen("airburst", "p99", kEvent, 7, 3500, kT0 + 74'000);  // a new patrol, another type
+  airburst.explosion_type = "airburst";
+  obs.insert(obs.end(), {repeat, other, airburst});
+  const auto inc = run(obs);
+  ASSERT_EQ(inc.size(), 3u);
+  EXPECT_EQ(inc[0].observation_ids.size(), 31u);  // the thirty and the repeat
+  EXPECT_EQ(inc[0].observation_ids.back(), "repeat");
+  std::set<std::string> alone;
+  for (size_t i = 1; i < inc.size(); ++i) alone.insert(inc[i].observation_ids.at(0));
+  EXPECT_EQ(alone, (std::set<std::string>{"other", "airburst"}));
+  // The same through the incremental correlator, and after removing the repeat it is 30 again.
+  Correlator c(testing::default_map(), locator());
+  for (const Sighting& s : obs) c.add(s);
+  const Incident* after = c.remove("repeat");
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(after->observation_ids.size(), 30u);
+  Sighting late = obs[3];  // patrol 3 again, a different bearing: still another event
+  late.id = "late", late.time_ms = kT0 + 76'000, late.bearing_deg = *late.bearing_deg + 30;
+  const std::vector<std::string> joined = c.add(late).observation_ids;
+  EXPECT_EQ(std::count(joined.begin(), joined.end(), "3"), 0);  // not the incident patrol 3 is already in
+  EXPECT_EQ(joined.back(), "late");
+}
+
 TEST(Correlate, SightingWithoutPositionIsItsOwnIncident) {
   Sighting s;
   s.id = "9", s.time_ms = kT0, s.event = "explosion";
