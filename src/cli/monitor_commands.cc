@@ -1,11 +1,10 @@
 // `truceline serve`, `truceline verify` and `truceline token create`: the monitoring service.
-#include <pthread.h>
 
-#include <csignal>
 #include <iostream>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/serving.h"
 #include "http/server.h"
 #include "index/locator.h"
 #include "plan/compiler.h"
@@ -94,50 +93,6 @@ void add_limit_options(CLI::App* serve) {
   serve->add_option("--tls-key", h.tls_key, "PEM private key of --tls-cert");
 }
 
-// SIGINT and SIGTERM stop the server from a thread of their own (sigwait): stopping joins threads,
-// which no signal handler may do. Blocked before any other thread starts, so that all inherit it.
-class SignalStop {
- public:
-  SignalStop() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-  }
-  void arm(http::Server& server) {
-    thread_ = std::thread([this, &server] {
-      int sig = 0;
-      sigwait(&set_, &sig);
-      if (!done_) server.stop();
-    });
-  }
-  ~SignalStop() {
-    // Server stopped for another reason: wake the waiting thread with a signal of the set.
-    if (thread_.joinable()) {
-      done_ = true;
-      pthread_kill(thread_.native_handle(), SIGTERM);
-      thread_.join();
-    }
-  }
-
- private:
-  sigset_t set_;
-  std::atomic<bool> done_ = false;
-  std::thread thread_;
-};
-
-std::pair<std::string, int> split_listen(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw InputError("--listen", "'" + listen + "' has no port", "write HOST:PORT, e.g. 127.0.0.1:8080");
-  int port = 0;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (...) {
-    port = -1;
-  }
-  if (port < 0 || port > 65535) throw InputError("--listen", "bad port in '" + listen + "'", "write HOST:PORT with a port 0–65535");
-  return {listen.substr(0, colon), port};
-}
 
 // The dashboard's directory: --web if given (it must hold a built dashboard), else the first
 // found beside the binary or in the source tree; none found leaves the API running alone.

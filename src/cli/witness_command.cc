@@ -1,16 +1,16 @@
 // `truceline witness keygen` and `truceline witness serve`: a C2SP tlog-witness for one log
 // (src/tlog/witness.h) over HTTP, so that each party can run its own and cosign only checkpoints
 // that extend what it cosigned before.
-#include <httplib.h>
-
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <system_error>
 
 #include "cli/commands.h"
+#include "cli/serving.h"
 #include "geo/errors.h"
+#include "http/router.h"
+#include "http/server.h"
 #include "tlog/hash.h"
 #include "tlog/note.h"
 #include "tlog/witness.h"
@@ -19,12 +19,6 @@ namespace truceline::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-httplib::Server* g_witness_server = nullptr;
-
-void stop_witness_on_signal(int) {
-  if (g_witness_server) g_witness_server->stop();
-}
 
 // An add-checkpoint body is an old size, at most 63 hashes and a checkpoint with its signatures: a
 // few kilobytes. Anything far larger is refused (413) before it is read into memory.
@@ -71,18 +65,6 @@ tlog::PublicKey parse_log_vkey(const std::string& vkey) {
   return log;
 }
 
-std::pair<std::string, int> parse_listen(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    throw InputError("--listen", "'" + listen + "' is not HOST:PORT", "write e.g. 127.0.0.1:8090");
-  const std::string port_text = listen.substr(colon + 1);
-  int port = -1;
-  if (!port_text.empty() && port_text.size() <= 5 && port_text.find_first_not_of("0123456789") == std::string::npos)
-    port = std::stoi(port_text);
-  if (port < 0 || port > 65535) throw InputError("--listen", "bad port in '" + listen + "'", "write HOST:PORT with a port 0–65535");
-  return {listen.substr(0, colon), port};
-}
-
 uint64_t now_unix_s() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count());
@@ -90,14 +72,15 @@ uint64_t now_unix_s() {
 
 // POST /add-checkpoint, and the spec's monitoring read: GET /<hex SHA-256 of the origin>/checkpoint,
 // the latest cosigned checkpoint with the log's signature and this witness's cosignature.
-void mount_witness(httplib::Server& http, tlog::Witness& witness) {
-  http.Post("/add-checkpoint", [&witness](const httplib::Request& req, httplib::Response& res) {
+void mount_witness(http::Router& router, tlog::Witness& witness) {
+  // The witness holds its state under a lock and writes a file per cosignature: the handler pool.
+  router.post("/add-checkpoint", [&witness](const http::Request& req, http::Response& res) {
     const tlog::WitnessResponse r = witness.add_checkpoint(req.body, now_unix_s());
     res.status = r.status;
     res.set_content(r.body, r.content_type);
   });
   const std::string monitoring = "/" + tlog::hex(tlog::sha256(witness.log_key().name)) + "/checkpoint";
-  http.Get(monitoring, [&witness](const httplib::Request&, httplib::Response& res) {
+  router.get(monitoring, [&witness](const http::Request&, http::Response& res) {
     const auto note = witness.checkpoint_note();
     res.status = note ? 200 : 404;
     res.set_content(note ? *note : "no checkpoint cosigned yet\n", "text/plain; charset=utf-8");
@@ -106,29 +89,32 @@ void mount_witness(httplib::Server& http, tlog::Witness& witness) {
 
 int serve_command(const std::string& key_path, const std::string& log_vkey, const std::string& state_dir,
                   const std::string& listen) {
+  SignalStop signals;  // first: the signals are blocked in every thread started after it
   const tlog::PublicKey log = parse_log_vkey(log_vkey);
-  const auto [host, port] = parse_listen(listen);
+  const auto [host, port] = split_listen(listen);
   std::optional<tlog::Witness> witness;
   try {
     witness.emplace(read_witness_key(key_path), log, state_dir, warn_line);
   } catch (const tlog::WitnessStateError& e) {
     throw InputError("--state", e.what());
   }
-  httplib::Server http;
-  http.set_tcp_nodelay(true);  // a response goes out in two writes; Nagle would delay the second
-  http.set_payload_max_length(kMaxRequestBytes);
-  http.set_read_timeout(5, 0);
-  http.set_write_timeout(5, 0);
-  mount_witness(http, *witness);
-  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) throw InputError("--listen", "cannot listen on " + listen, "choose a free port or another address");
-  g_witness_server = &http;
-  std::signal(SIGTERM, stop_witness_on_signal);
-  std::signal(SIGINT, stop_witness_on_signal);
+  http::Router router;
+  mount_witness(router, *witness);
+  http::ServerOptions opt;
+  opt.limits.max_body = kMaxRequestBytes;
+  opt.handler_threads = 4;  // a witness is asked by one log, a few auditors and monitors
+  http::Server server(router, opt);
+  int bound = 0;
+  try {
+    bound = server.listen(host, port);
+  } catch (const std::runtime_error& e) {
+    throw InputError("--listen", e.what(), "choose a free port or another address");
+  }
+  server.start();
+  signals.arm(server);
   std::cout << "truceline: witness " << witness->public_key().vkey() << " for " << log.name << " (size "
             << witness->size() << ") on http://" << host << ":" << bound << std::endl;
-  http.listen_after_bind();
-  g_witness_server = nullptr;
+  server.wait();
   return 0;
 }
 
