@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "monitor/incident_json.h"
+#include "plan/severity.h"
 #include "monitor/observation.h"
 
 namespace truceline::alert {
@@ -34,13 +35,13 @@ std::vector<Alert> Trigger::evaluate(const json& inc, int64_t now_ms, bool raise
   const int64_t first_ms = monitor::parse_time_ms(inc.value("first_time", "")).value_or(0);
 
   // Violation alerts: rules of at least violation_severity not alerted before for this incident.
-  const int violation_rank = monitor::severity_rank(rules_.violation_severity);
+  const int violation_rank = plan::severity_rank(rules_.violation_severity);
   std::vector<std::string> fresh;
   int worst = 0;
   for (const auto& v : inc.value("violations", json::array())) {
     const std::string rule = v.value("rule", ""), severity = v.value("severity", "");
-    worst = std::max(worst, monitor::severity_rank(severity));
-    if (monitor::severity_rank(severity) >= violation_rank && alerted_[id].insert(rule).second) fresh.push_back(rule);
+    worst = std::max(worst, plan::severity_rank(severity));
+    if (plan::severity_rank(severity) >= violation_rank && alerted_[id].insert(rule).second) fresh.push_back(rule);
   }
   if (!fresh.empty() && raise) {
     std::string list;
@@ -54,7 +55,7 @@ std::vector<Alert> Trigger::evaluate(const json& inc, int64_t now_ms, bool raise
   bool counted = false;
   for (size_t t = 0; t < rules_.thresholds.size(); ++t) {
     const plan::Threshold& th = rules_.thresholds[t];
-    if (th.zone != zone || worst < monitor::severity_rank(th.min_severity)) continue;
+    if (th.zone != zone || worst < plan::severity_rank(th.min_severity)) continue;
     counted = true;
     std::deque<int64_t>& w = windows_[t];
     w.insert(std::upper_bound(w.begin(), w.end(), first_ms), first_ms);

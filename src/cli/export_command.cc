@@ -11,6 +11,7 @@
 #include "index/locator.h"
 #include "io/output.h"
 #include "monitor/correlate.h"
+#include "monitor/sighting.h"
 #include "plan/compiler.h"
 #include "store/store.h"
 
@@ -48,12 +49,10 @@ int export_incidents(const ExportArgs& a) {
   if (a.gate_sigma <= 0) throw InputError("--gate", "must be more than 0", "give the spatial gate in σ");
   const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
   const auto recorded = read_record(a);
-  formats::SightingOptions sopt;
-  sopt.sigma_saw_deg = map.plan.monitoring.bearing_sigma_saw_deg;
-  sopt.sigma_heard_deg = map.plan.monitoring.bearing_sigma_heard_deg;
+  const monitor::SightingOptions sopt = monitor::SightingOptions::of(map.plan.monitoring);
   std::vector<monitor::Sighting> sightings;
   sightings.reserve(recorded.size());
-  for (const auto& r : recorded) sightings.push_back(formats::sighting_of(r, sopt));
+  for (const auto& r : recorded) sightings.push_back(monitor::sighting_of(r.obs, r.id, sopt));
   // The correlator wants reports in roughly increasing time; the chain holds them as received.
   std::stable_sort(sightings.begin(), sightings.end(), [](const auto& x, const auto& y) { return x.time_ms < y.time_ms; });
   const index::Locator locator(map);

@@ -1,20 +1,17 @@
 #include "formats/records.h"
 
-#include <algorithm>
-#include <limits>
 #include <unordered_map>
+
+#include "monitor/sighting.h"
 
 namespace truceline::formats {
 
 namespace {
 
 // What the record stored was validated on the way in; parsing it again gives the typed form.
-// The future-time rule does not apply to a record read back.
 monitor::Observation observation_of(const store::Record& rec) {
-  nlohmann::json o = rec.body.at("observation");
-  o.erase("time_ms");
   try {
-    return monitor::parse_observation(o, std::numeric_limits<int64_t>::max() / 2);
+    return monitor::stored_observation(rec.body.at("observation"));
   } catch (const monitor::ValidationError& e) {
     throw store::StoreError("record " + rec.id + ": the stored observation does not parse: " + e.what());
   }
@@ -52,27 +49,6 @@ std::vector<RecordedObservation> current_observations(store::Store& store, std::
     out.push_back(std::move(all[i]));
   }
   return out;
-}
-
-monitor::Sighting sighting_of(const RecordedObservation& r, const SightingOptions& opt) {
-  const monitor::Observation& o = r.obs;
-  monitor::Sighting s;
-  s.id = r.id;
-  s.time_ms = o.time_ms;
-  s.event = o.event, s.explosion_type = o.explosion_type, s.mode = o.mode;
-  s.weapon = o.weapon, s.weapon_class = o.weapon_class, s.observer_id = o.observer_id;
-  s.count = o.count;
-  if (o.observer_lat) s.observer = geo::LonLat{*o.observer_lon, *o.observer_lat};
-  s.bearing_deg = o.bearing_deg;
-  s.bearing_sigma_deg = o.mode == "saw" || o.mode == "recorded" ? opt.sigma_saw_deg : opt.sigma_heard_deg;
-  if (o.range_min_km) s.range_min_m = *o.range_min_km * 1000, s.range_max_m = *o.range_max_km * 1000;
-  if (o.lat) s.position = geo::LonLat{*o.lon, *o.lat};
-  s.position_sigma_m = opt.given_err_m;
-  if (o.acled) {
-    static constexpr double kSigmaByPrecision[] = {2'000, 10'000, 50'000};
-    s.position_sigma_m = kSigmaByPrecision[std::clamp(o.acled->geo_precision, 1, 3) - 1];
-  }
-  return s;
 }
 
 }  // namespace truceline::formats

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "monitor/incident.h"
 #include "monitor/observation.h"
 #include "store/store.h"
 
@@ -22,16 +21,5 @@ struct RecordedObservation {
 // its target, so the window is applied only once corrections and retractions are resolved.
 std::vector<RecordedObservation> current_observations(store::Store& store, std::optional<int64_t> since_ms,
                                                       std::optional<int64_t> until_ms, int page = 1000);
-
-struct SightingOptions {
-  double sigma_saw_deg = 3;     // DEFAULT: 3° bearing σ for saw and recorded (the plan's [monitoring])
-  double sigma_heard_deg = 10;  // DEFAULT: 10° for heard
-  double given_err_m = 50;      // DEFAULT: 50 m, σ of a given position (as placement assumes)
-};
-
-// The correlator's view of one observation, as the offline CSV reader builds it. An ACLED
-// observation's position σ follows its geo_precision (docs/formats.md): 1 → 2 km (a town),
-// 2 → 10 km (near a town, part of a district), 3 → 50 km (a region).
-monitor::Sighting sighting_of(const RecordedObservation& r, const SightingOptions& opt = {});
 
 }  // namespace truceline::formats

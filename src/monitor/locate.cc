@@ -10,6 +10,7 @@
 #include <numbers>
 
 #include "geo/geodesy.h"
+#include "monitor/uncertainty.h"
 
 namespace truceline::monitor {
 namespace {
@@ -228,18 +229,8 @@ Ellipse ellipse_of(Sym c) {
   return e;
 }
 
-// The band assumed for a bearing without one, as place() assumes it (docs/observations.md). Small
-// arms, vehicles, troops and small drones: where a patrol notices them at all, seen (or recorded)
-// up to about 4 km, heard (or mode not given) up to about 8 km — 0–4 km and 0–8 km. Explosions,
-// flashes, flares, aircraft and the rest carry far in every mode: 1–9 km.
-struct Band {
-  double min_m, max_m;
-};
-Band default_band(const std::string& event, const std::string& mode) {
-  for (const char* near : {"shot", "burst", "armour", "troops", "uav"})
-    if (event == near) return mode == "saw" || mode == "recorded" ? Band{0, 4000} : Band{0, 8000};
-  return {1000, 9000};
-}
+// The band assumed for a bearing without one: monitor/uncertainty.h.
+using Band = RangeBand;
 
 Range range_of(Vec from, Band b) {
   // Half the band is 1σ; a band given as one number (min = max) still gets 1 m.

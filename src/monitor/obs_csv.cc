@@ -12,6 +12,7 @@
 #include "geo/errors.h"
 #include "io/csv.h"
 #include "monitor/observation.h"
+#include "monitor/uncertainty.h"
 
 namespace truceline::monitor {
 
@@ -183,9 +184,7 @@ void read_row(const Row& r, long row_number, const ObsCsvOptions& opt, Sighting&
   s.observer = read_point(r, kObserverLat, kObserverLon);
   s.count = read_count(r);
   s.bearing_deg = read_bearing(r);
-  // A bearing of unknown mode gets the wider σ: claiming a visual fix nobody reported would
-  // draw the located position too tightly.
-  s.bearing_sigma_deg = s.mode == "saw" || s.mode == "recorded" ? opt.sigma_saw_deg : opt.sigma_heard_deg;
+  s.bearing_sigma_deg = bearing_sigma_deg(s.mode, opt.sigma_saw_deg, opt.sigma_heard_deg);
   read_range(r, s);
   s.position = read_point(r, kLat, kLon);
   s.weapon = std::string(r.cell(kWeapon));

@@ -9,6 +9,7 @@
 #include "geo/geodesy.h"
 #include "io/json_text.h"
 #include "monitor/observation.h"
+#include "monitor/uncertainty.h"
 
 namespace truceline::monitor {
 
@@ -20,20 +21,10 @@ struct Band {
   double min_km, max_km;
 };
 
-// The range band assumed when an observer gave a bearing but no range, as locate() assumes it.
-// Small arms, vehicles, troops and small drones: where a patrol notices them at all, seen (or
-// recorded) up to about 4 km and heard up to about 8 km (the OSCE's practice, and the simulator's)
-// — 0–4 km and 0–8 km; a 0–2 km band split their reports from those of other patrols. Explosions,
-// flashes, flares and aircraft carry far (OSCE monitors routinely reported them at 3–10 km): 1–9 km.
-Band default_band(const std::string& event, const std::string& mode) {
-  for (const char* near : {"shot", "burst", "armour", "troops", "uav"})
-    if (event == near) return mode == "saw" || mode == "recorded" ? Band{0, 4} : Band{0, 8};
-  return {1, 9};
-}
-
 Band band_of(const Observation& o) {
   if (o.range_min_km && o.range_max_km) return {*o.range_min_km, *o.range_max_km};
-  return default_band(o.event, o.mode);
+  const RangeBand d = default_band(o.event, o.mode);
+  return {d.min_m / 1000, d.max_m / 1000};
 }
 
 // Along the bearing, half the band stands for 1σ (conservative: a uniform band has σ = width/√12);
@@ -49,7 +40,7 @@ double bearing_range_err_m(const Band& b, double sigma_deg) {
 Placement from_bearing(const Observation& o, const PlaceOptions& opt) {
   const Band b = band_of(o);
   const double mid_m = (b.min_km + b.max_km) / 2 * 1000;
-  const double sigma = o.mode == "heard" ? opt.bearing_sigma_heard_deg : opt.bearing_sigma_saw_deg;
+  const double sigma = bearing_sigma_deg(o.mode, opt.bearing_sigma_saw_deg, opt.bearing_sigma_heard_deg);
   const geo::LonLat at = geo::destination({*o.observer_lon, *o.observer_lat}, *o.bearing_deg, mid_m);
   Placement p;
   p.method = "bearing_range";

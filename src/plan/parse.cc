@@ -8,6 +8,7 @@
 #include "geo/errors.h"
 #include "io/output.h"
 #include "plan/plan.h"
+#include "plan/severity.h"
 #include "plan/units.h"
 
 namespace truceline::plan {
@@ -266,7 +267,7 @@ void read_enclaves(const Reader& r, const toml::table& root, Plan& plan) {
 
 void read_rules(const Reader& r, const toml::table& root, Plan& plan) {
   static const std::vector<std::string> kinds{"fire_across_line", "weapon_in_dmz", "weapon_in_band", "air_over_dmz"};
-  static const std::vector<std::string> severities{"low", "medium", "high", "critical"};
+  static const std::vector<std::string> severities(kSeverities.begin(), kSeverities.end());
   auto one_of = [&](const toml::table* t, const std::string& key, const std::string& v, const std::vector<std::string>& allowed) {
     if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return;
     std::string list;
@@ -298,10 +299,9 @@ void read_rules(const Reader& r, const toml::table& root, Plan& plan) {
 void read_alerts(const Reader& r, const toml::table& root, Plan& plan) {
   const toml::table* a = r.table_of(root, "alerts");
   if (!a) return;
-  static const std::vector<std::string> severities{"low", "medium", "high", "critical"};
   const auto severity = [&](const toml::table& t, const std::string& table, const std::string& key, const std::string& fallback) {
     const std::string v = r.str(t, table, key, false, fallback);
-    if (std::find(severities.begin(), severities.end(), v) == severities.end())
+    if (severity_rank(v) == 0)
       r.fail(t.get(key), Reader::qualified(table, key), "'" + v + "' is not allowed", "use one of: low, medium, high, critical");
     return v;
   };

@@ -9,24 +9,17 @@
 
 #include "geo/errors.h"
 #include "monitor/observation.h"
+#include "plan/severity.h"
 
 namespace truceline::report {
 namespace {
 
 constexpr int64_t kMsPerDay = 86'400'000;
 
-int severity_rank(const std::string& s) {
-  if (s == "critical") return 4;
-  if (s == "high") return 3;
-  if (s == "medium") return 2;
-  if (s == "low") return 1;
-  return 0;
-}
-
 std::string max_severity(const monitor::Incident& inc) {
   std::string best;
   for (const auto& v : inc.violations)
-    if (severity_rank(v.severity) > severity_rank(best)) best = v.severity;
+    if (plan::severity_rank(v.severity) > plan::severity_rank(best)) best = v.severity;
   return best;
 }
 

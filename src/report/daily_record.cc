@@ -6,20 +6,20 @@
 #include <optional>
 #include <set>
 
+#include "monitor/sighting.h"
+
 namespace truceline::report {
 namespace {
 
 constexpr int kPage = 2000;
 
-std::optional<double> number_at(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
-std::string text_at(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+// A stored observation read back, as every reader of the record does (monitor/sighting.h).
+monitor::Sighting sighting(const nlohmann::json& observation, const std::string& id, const plan::MonitoringDefaults& sigma) {
+  try {
+    return monitor::stored_sighting(observation, id, monitor::SightingOptions::of(sigma));
+  } catch (const monitor::ValidationError& e) {
+    throw store::StoreError("record " + id + ": the stored observation does not parse: " + e.what());
+  }
 }
 
 // Every record of one kind up to max_seq, in chain order, page by page.
@@ -62,30 +62,6 @@ std::map<std::string, Amendment> amendments(store::Store& store, int64_t max_seq
 
 }  // namespace
 
-monitor::Sighting sighting_from_observation(const nlohmann::json& o, const std::string& id,
-                                            const plan::MonitoringDefaults& sigma) {
-  monitor::Sighting s;
-  s.id = id;
-  s.time_ms = o.value("time_ms", int64_t{0});
-  s.event = text_at(o, "event");
-  s.explosion_type = text_at(o, "explosion_type");
-  s.mode = text_at(o, "mode");
-  s.weapon = text_at(o, "weapon");
-  s.weapon_class = text_at(o, "weapon_class");
-  s.observer_id = text_at(o, "observer_id");
-  s.count = o.value("count", 1);
-  const auto olat = number_at(o, "observer_lat"), olon = number_at(o, "observer_lon");
-  if (olat && olon) s.observer = geo::LonLat{*olon, *olat};
-  s.bearing_deg = number_at(o, "bearing_deg");
-  // As the offline reader does: a bearing of unknown mode gets the wider σ.
-  s.bearing_sigma_deg = s.mode == "saw" || s.mode == "recorded" ? sigma.bearing_sigma_saw_deg : sigma.bearing_sigma_heard_deg;
-  const auto lo = number_at(o, "range_min_km"), hi = number_at(o, "range_max_km");
-  if (lo && hi) s.range_min_m = *lo * 1000, s.range_max_m = *hi * 1000;
-  const auto lat = number_at(o, "lat"), lon = number_at(o, "lon");
-  if (lat && lon) s.position = geo::LonLat{*lon, *lat};
-  return s;
-}
-
 store::ChainHead head_at(store::Store& store, int64_t cutoff_ms) {
   const store::ChainHead now = store.head();
   store::ChainHead out;
@@ -122,17 +98,17 @@ std::vector<monitor::Sighting> read_sightings(store::Store& store, int64_t since
     seen.insert(r.id);
     const auto a = amended.find(r.id);
     if (a == amended.end()) {
-      out.push_back(sighting_from_observation(r.body.value("observation", nlohmann::json::object()), r.id, sigma));
+      out.push_back(sighting(r.body.value("observation", nlohmann::json::object()), r.id, sigma));
       return;
     }
     if (a->second.retracted) return;
-    auto s = sighting_from_observation(a->second.observation, r.id, sigma);
+    auto s = sighting(a->second.observation, r.id, sigma);
     if (in_period(s)) out.push_back(std::move(s));
   });
   // Corrections that moved an observation into the period from outside it.
   for (const auto& [target, a] : amended) {
     if (a.retracted || seen.count(target)) continue;
-    auto s = sighting_from_observation(a.observation, target, sigma);
+    auto s = sighting(a.observation, target, sigma);
     if (in_period(s)) out.push_back(std::move(s));
   }
   std::stable_sort(out.begin(), out.end(),

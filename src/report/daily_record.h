@@ -14,11 +14,6 @@
 
 namespace truceline::report {
 
-// One stored observation (the "observation" object of a record's body) as a Sighting with id
-// `id`. Bearing σ by mode from the plan's [monitoring]; a missing field stays absent.
-monitor::Sighting sighting_from_observation(const nlohmann::json& observation, const std::string& id,
-                                            const plan::MonitoringDefaults& sigma);
-
 // The head of the chain as it stood at `cutoff_ms`: the last record received before it (count 0
 // and 64 zeros when none was). Records are received in chain order (the store never lets a
 // record's received time fall below its predecessor's), so this is a binary search over seq:

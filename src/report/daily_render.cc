@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "monitor/observation.h"
+#include "plan/severity.h"
 #include "report/daily_format.h"
 #include "report/svg_map.h"
 #include "report/trend_chart.h"
@@ -114,11 +115,8 @@ std::string daily_map_svg(const DailyReport& r, const plan::ZoneMap& map, int wi
   std::vector<const IncidentRow*> rows;
   for (const auto& row : r.rows)
     if (row.incident.fix.ok) rows.push_back(&row);
-  const auto rank = [](const std::string& s) {
-    return s == "critical" ? 4 : s == "high" ? 3 : s == "medium" ? 2 : s == "low" ? 1 : 0;
-  };
-  std::stable_sort(rows.begin(), rows.end(), [&](const IncidentRow* a, const IncidentRow* b) {
-    return rank(a->max_severity) < rank(b->max_severity);
+  std::stable_sort(rows.begin(), rows.end(), [](const IncidentRow* a, const IncidentRow* b) {
+    return plan::severity_rank(a->max_severity) < plan::severity_rank(b->max_severity);
   });
   for (const auto* row : rows) {
     SvgMarker m;
@@ -130,9 +128,9 @@ std::string daily_map_svg(const DailyReport& r, const plan::ZoneMap& map, int wi
               ", " + fmt::place(*row);
     opt.markers.push_back(std::move(m));
   }
-  for (const char* sev : {"critical", "high", "medium", "low"})
-    if (std::any_of(r.rows.begin(), r.rows.end(), [&](const IncidentRow& x) { return x.max_severity == sev; }))
-      opt.marker_legend.push_back({fmt::severity_colour(sev), std::string("Incident breaking a ") + sev + "-severity rule"});
+  for (auto sev = plan::kSeverities.rbegin(); sev != plan::kSeverities.rend(); ++sev)
+    if (std::any_of(r.rows.begin(), r.rows.end(), [&](const IncidentRow& x) { return x.max_severity == *sev; }))
+      opt.marker_legend.push_back({fmt::severity_colour(std::string(*sev)), "Incident breaking a " + std::string(*sev) + "-severity rule"});
   opt.marker_legend.push_back({fmt::severity_colour(""), "Incident breaking no rule"});
   return svg_map(map, opt);
 }

@@ -10,6 +10,7 @@
 
 #include "monitor/incident_json.h"
 #include "monitor/observation.h"
+#include "monitor/sighting.h"
 
 namespace truceline::server {
 namespace {
@@ -213,7 +214,7 @@ void IncidentEngine::rebuild() {
     if (retracted.count(r.id)) return;
     const auto c = corrected.find(r.id);
     const json& obs = c != corrected.end() ? c->second : r.body["observation"];
-    mark(correlator_.add(monitor::sighting_from_json(obs, r.id, map_.plan.monitoring)), r.id, true);
+    if (const auto s = sighting(obs, r.id)) mark(correlator_.add(*s), r.id, true);
   });
   recorded_in_.clear();
   cursor_ = head;
@@ -232,12 +233,20 @@ void IncidentEngine::mark(const monitor::Incident& inc, const std::string& obser
   pending_[it->second] = inc;
 }
 
+// Records were validated on the way in; one that no longer parses was edited outside the service
+// (verify names it) and is left out of the incidents rather than correlated from half its fields.
+std::optional<monitor::Sighting> IncidentEngine::sighting(const json& observation, const std::string& id) const {
+  try {
+    return monitor::stored_sighting(observation, id, monitor::SightingOptions::of(map_.plan.monitoring));
+  } catch (const monitor::ValidationError& e) {
+    std::cerr << "truceline: incidents: record " << id << " left out: its observation does not parse: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
 void IncidentEngine::take(const store::Record& r, bool replay) {
-  const auto sighting = [&](const store::Record& rec, const std::string& id) {
-    return monitor::sighting_from_json(rec.body["observation"], id, map_.plan.monitoring);
-  };
   if (r.kind == "observation") {
-    mark(correlator_.add(sighting(r, r.id)), r.id, replay);
+    if (const auto s = sighting(r.body["observation"], r.id)) mark(correlator_.add(*s), r.id, replay);
   } else if (r.kind == "correction" || r.kind == "retraction") {
     // A report whose incident the correlator no longer holds (closed and forgotten, or before the
     // replay span of a restart): the incident stays as recorded rather than gain a second copy of
@@ -245,7 +254,8 @@ void IncidentEngine::take(const store::Record& r, bool replay) {
     if (!correlator_.holds(r.target_id)) return;
     // The corrected report keeps the original's id: it is the same report, put right.
     if (const monitor::Incident* inc = correlator_.remove(r.target_id)) mark(*inc, "", replay);
-    if (r.kind == "correction") mark(correlator_.add(sighting(r, r.target_id)), r.target_id, replay);
+    if (r.kind == "correction")
+      if (const auto s = sighting(r.body["observation"], r.target_id)) mark(correlator_.add(*s), r.target_id, replay);
   }
 }
 

@@ -128,6 +128,7 @@ class IncidentEngine {
   bool try_lead();
   void run();
   void take(const store::Record& r, bool replay);
+  std::optional<monitor::Sighting> sighting(const nlohmann::json& observation, const std::string& id) const;
   void mark(const monitor::Incident& inc, const std::string& observation_id, bool replay);
   void flush();
   // Streams the incident and adds the alerts it raises to `alerts`.
