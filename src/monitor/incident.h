@@ -2,6 +2,7 @@
 // Incidents: observations of one event merged, located, attributed and checked against the
 // plan's rules. One explosion heard by three patrols is one incident.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@ struct Sighting {
   std::optional<double> range_min_m, range_max_m;
   std::optional<geo::LonLat> position;  // the event's own position, when given
   double position_sigma_m = 50;         // uncertainty of a given position
+  std::string imposed_by;               // restriction: the party that imposed it
+  std::string site_status;              // weapons_site: what the check found
+  std::map<std::string, int> weapons;   // weapons_site: the weapons counted, by class
+  int killed = 0, injured = 0;          // casualties the report gives
 };
 
 // A 1σ error ellipse: semi-axes in metres, azimuth of the major axis clockwise from north.

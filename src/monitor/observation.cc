@@ -26,7 +26,8 @@ constexpr double kMaxRangeKm = 1000; // beyond any heard or seen range; keeps th
 const std::vector<std::string> kFields = {
     "time", "observer_id", "observer_kind", "observer_lat", "observer_lon", "observer_mgrs", "mode",
     "event", "explosion_type", "count", "bearing_deg", "direction", "range_min_km", "range_max_km",
-    "lat", "lon", "weapon", "weapon_class", "notes", "source_ref", "acled"};
+    "lat", "lon", "weapon", "weapon_class", "notes", "source_ref", "acled", "restriction_type", "imposed_by",
+    "duration_min", "site_id", "site_status", "weapons", "casualties", "damage"};
 const std::vector<std::string> kAcledFields = {
     "event_type", "sub_event_type", "disorder_type", "time_precision", "geo_precision", "actor1", "actor2",
     "country", "admin1", "admin2", "location", "source", "fatalities"};
@@ -35,7 +36,15 @@ const std::vector<std::string> kObserverKinds = {"patrol", "camera", "uav", "sen
 const std::vector<std::string> kModes = {"heard", "saw", "recorded"};
 const std::vector<std::string> kEvents = {"explosion", "projectile", "muzzle_flash", "illumination_flare",
                                           "burst", "shot", "heavy_weapon", "armour", "troops",
-                                          "aircraft", "uav", "other"};
+                                          "aircraft", "uav", "restriction", "weapons_site", "casualty",
+                                          "damage", "other"};
+const std::vector<std::string> kRestrictionTypes = {"denied_passage", "delayed", "mines_or_uxo", "armed_threat",
+                                                    "uav_jammed", "uav_fired_upon", "other"};
+const std::vector<std::string> kSiteStatuses = {"all_present", "weapons_missing", "site_abandoned", "access_denied"};
+const std::vector<std::string> kDamageTypes = {"residential", "school", "medical", "water", "power",
+                                               "gas", "road", "bridge", "other"};
+const std::vector<std::string> kCasualtyFields = {"killed", "injured", "civilian", "corroborated"};
+constexpr int kMaxDurationMin = 7 * 24 * 60;  // a week: a restriction longer than that is a closure
 const std::vector<std::string> kExplosionTypes = {"impact", "airburst", "outgoing", "undetermined"};
 const std::vector<std::string> kWeaponClasses = {"small_arms", "mortar_lt_100", "artillery_ge_100", "mlrs",
                                                  "mlrs_heavy", "tank", "missile", "air_defence", "other"};
@@ -210,6 +219,93 @@ int whole(const json& obj, const std::string& key, int lo, int hi, int fallback)
   return static_cast<int>(*n);
 }
 
+// Fields that belong to one event only are refused on another: a restriction_type on an
+// explosion report is a mistake, not information.
+void only_for(const json& obj, const std::string& event, const std::string& wanted, std::initializer_list<const char*> keys) {
+  if (event == wanted) return;
+  for (const char* k : keys)
+    if (value(obj, k)) fail("conflict", k, std::string(k) + " is for event '" + wanted + "' only, not '" + event + "'");
+}
+
+void read_restriction(const json& obj, Observation& o) {
+  only_for(obj, o.event, "restriction", {"restriction_type", "imposed_by", "duration_min"});
+  if (o.event != "restriction") return;
+  o.restriction_type = choice(obj, "restriction_type", kRestrictionTypes, true);
+  o.imposed_by = text(obj, "imposed_by", kMaxShort);
+  if (value(obj, "duration_min")) o.duration_min = whole(obj, "duration_min", 0, kMaxDurationMin, 0);
+}
+
+// {"artillery_ge_100": 4, …}: whole counts by weapon class.
+std::map<std::string, int> read_weapons(const json& obj) {
+  const json* v = value(obj, "weapons");
+  if (!v) return {};
+  if (!v->is_object()) fail("bad_type", "weapons", std::string("weapons must be an object of counts by weapon_class, not ") + v->type_name());
+  std::map<std::string, int> out;
+  for (const auto& [cls, _] : v->items()) {
+    if (!contains(kWeaponClasses, cls))
+      fail("bad_value", "weapons." + cls, "weapons." + cls + ": '" + cls + "' is not one of: " + joined(kWeaponClasses));
+    try {
+      out[cls] = whole(*v, cls, 0, kMaxCount, 0);
+    } catch (const ValidationError& e) {
+      throw ValidationError(e.status(), e.code(), "weapons." + std::string(e.what()), "weapons." + e.field());
+    }
+  }
+  return out;
+}
+
+void read_weapons_site(const json& obj, Observation& o) {
+  only_for(obj, o.event, "weapons_site", {"site_id", "site_status", "weapons"});
+  if (o.event != "weapons_site") return;
+  o.site_id = required_text(obj, "site_id", kMaxId);
+  o.site_status = choice(obj, "site_status", kSiteStatuses, true);
+  o.weapons = read_weapons(obj);
+}
+
+bool flag(const json& obj, const std::string& key, bool fallback) {
+  const json* v = value(obj, key);
+  if (!v) return fallback;
+  if (!v->is_boolean()) fail("bad_type", key, key + " must be true or false, not " + v->type_name());
+  return v->get<bool>();
+}
+
+std::optional<Casualties> read_casualties(const json& obj, const std::string& event) {
+  const json* v = value(obj, "casualties");
+  if (!v) {
+    if (event == "casualty") fail("missing_field", "casualties", "a casualty report needs casualties: {\"killed\": …, \"injured\": …}");
+    return std::nullopt;
+  }
+  if (!v->is_object()) fail("bad_type", "casualties", std::string("casualties must be an object, not ") + v->type_name());
+  try {
+    for (const auto& [key, _] : v->items())
+      if (!contains(kCasualtyFields, key)) fail("unknown_field", key, "unknown field: " + key + " (allowed: " + joined(kCasualtyFields) + ")");
+    Casualties c;
+    c.killed = whole(*v, "killed", 0, kMaxCount, 0);
+    c.injured = whole(*v, "injured", 0, kMaxCount, 0);
+    c.civilian = flag(*v, "civilian", true);
+    c.corroborated = flag(*v, "corroborated", false);
+    if (c.killed + c.injured == 0) fail("bad_value", "killed", "killed and injured are both 0; leave casualties out when there are none");
+    return c;
+  } catch (const ValidationError& e) {
+    throw ValidationError(e.status(), e.code(), "casualties." + std::string(e.what()), "casualties." + e.field());
+  }
+}
+
+std::vector<std::string> read_damage(const json& obj, const std::string& event) {
+  const json* v = value(obj, "damage");
+  if (!v) {
+    if (event == "damage") fail("missing_field", "damage", "a damage report needs damage: a list such as [\"residential\", \"power\"]");
+    return {};
+  }
+  if (!v->is_array() || v->empty()) fail("bad_type", "damage", "damage must be a non-empty list of: " + joined(kDamageTypes));
+  std::vector<std::string> out;
+  for (const json& d : *v) {
+    const std::string t = d.is_string() ? d.get<std::string>() : std::string();
+    if (!contains(kDamageTypes, t)) fail("bad_value", "damage", "damage '" + (d.is_string() ? t : d.dump()) + "' is not one of: " + joined(kDamageTypes));
+    if (!contains(out, t)) out.push_back(t);
+  }
+  return out;
+}
+
 // The `acled` object: ACLED's coding of an imported event. Errors name the field as acled.<key>.
 std::optional<AcledInfo> read_acled(const json& obj) {
   const json* v = value(obj, "acled");
@@ -271,7 +367,18 @@ Observation parse_observation(const json& obj, int64_t now_ms) {
   o.notes = text(obj, "notes", kMaxNotes);
   o.source_ref = text(obj, "source_ref", kMaxId);
   o.acled = read_acled(obj);
+  read_restriction(obj, o);
+  read_weapons_site(obj, o);
+  o.casualties = read_casualties(obj, o.event);
+  o.damage = read_damage(obj, o.event);
   return o;
+}
+
+void check_with_plan(const Observation& o, const plan::Plan& plan) {
+  if (o.imposed_by.empty() || plan.party(o.imposed_by)) return;
+  std::vector<std::string> ids;
+  for (const plan::Party& p : plan.parties) ids.push_back(p.id);
+  fail("unknown_party", "imposed_by", "imposed_by '" + o.imposed_by + "' is not a party of the plan (" + joined(ids) + ")");
 }
 
 namespace {
@@ -301,6 +408,14 @@ void each_member(const Observation& o, Out& out) {
   put_text("direction", o.direction), put_text("weapon", o.weapon), put_text("weapon_class", o.weapon_class);
   put_text("notes", o.notes), put_text("source_ref", o.source_ref);
   if (o.acled) out.nested("acled", acled_json(*o.acled));
+  put_text("restriction_type", o.restriction_type), put_text("imposed_by", o.imposed_by);
+  if (o.duration_min) out.integer("duration_min", *o.duration_min);
+  put_text("site_id", o.site_id), put_text("site_status", o.site_status);
+  if (!o.weapons.empty()) out.nested("weapons", json(o.weapons));
+  if (o.casualties)
+    out.nested("casualties", json{{"killed", o.casualties->killed}, {"injured", o.casualties->injured},
+                                  {"civilian", o.casualties->civilian}, {"corroborated", o.casualties->corroborated}});
+  if (!o.damage.empty()) out.nested("damage", json(o.damage));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // minutes in the future are errors naming the field, so that a party's record cannot be padded
 // with data nobody validated.
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -42,6 +43,13 @@ struct AcledInfo {
   int fatalities = 0;
 };
 
+// Casualties a report gives (the SMM's daily reports had a section of their own for them).
+struct Casualties {
+  int killed = 0, injured = 0;
+  bool civilian = true;       // DEFAULT: true; false for combatants
+  bool corroborated = false;  // DEFAULT: false; true once confirmed (a hospital, a morgue, a visit)
+};
+
 struct Observation {
   int64_t time_ms = 0;        // event time, UTC milliseconds since 1970
   std::string observer_id;
@@ -50,7 +58,8 @@ struct Observation {
   std::string observer_mgrs;  // as given, when given
   std::string mode;           // heard, saw, recorded
   std::string event;          // explosion, projectile, muzzle_flash, illumination_flare, burst, shot,
-                              // heavy_weapon, armour, troops, aircraft, uav, other
+                              // heavy_weapon, armour, troops, aircraft, uav, restriction,
+                              // weapons_site, casualty, damage, other
   std::string explosion_type; // impact, airburst, outgoing, undetermined (explosions only)
   int count = 1;
   std::optional<double> bearing_deg;  // true north; from `direction` when that was given instead
@@ -61,6 +70,19 @@ struct Observation {
                                       // mlrs, mlrs_heavy, tank, missile, air_defence, other
   std::string notes, source_ref;
   std::optional<AcledInfo> acled;     // only for observations imported from ACLED
+  // event restriction (of the monitors' freedom of movement): denied_passage, delayed,
+  // mines_or_uxo, armed_threat, uav_jammed, uav_fired_upon, other; the party that imposed it (an
+  // id of the plan's parties, checked where the plan is known); how long it held them.
+  std::string restriction_type, imposed_by;
+  std::optional<int> duration_min;
+  // event weapons_site (a check of a holding area or storage site): its id, all_present,
+  // weapons_missing, site_abandoned or access_denied, and the weapons counted, by weapon_class.
+  std::string site_id, site_status;
+  std::map<std::string, int> weapons;
+  // Any event: casualties and damage to civilian objects (residential, school, medical, water,
+  // power, gas, road, bridge, other) it caused; events casualty and damage report them alone.
+  std::optional<Casualties> casualties;
+  std::vector<std::string> damage;
 };
 
 // Where the event probably was, and what the plan says of that place.
@@ -78,6 +100,10 @@ struct Placement {
 // ValidationError: 400 "not_an_object" when `obj` is not a JSON object; 422 with a code and the
 // field for everything else (docs/observations.md lists the codes).
 Observation parse_observation(const nlohmann::json& obj, int64_t now_ms);
+
+// What only the plan can check: `imposed_by` names one of its parties. Throws ValidationError 422
+// "unknown_party" naming the field.
+void check_with_plan(const Observation& obs, const plan::Plan& plan);
 
 // The uncertainties placement assumes where the observation states none (docs/observations.md).
 struct PlaceOptions {

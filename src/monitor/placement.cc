@@ -57,6 +57,10 @@ Placement estimate(const Observation& o, const PlaceOptions& opt) {
     p.err_m = opt.given_err_m;
   } else if (o.observer_lat && o.observer_lon && o.bearing_deg) {
     p = from_bearing(o, opt);
+  } else if (o.observer_lat && o.observer_lon && at_observer(o.event)) {
+    p.method = "at_observer";
+    p.lat = o.observer_lat, p.lon = o.observer_lon;
+    p.err_m = kAtObserverSigmaM;
   } else {
     // Without a direction the event could be anywhere around the observer: naming a zone for it
     // would attribute it to whoever holds the observer's ground.

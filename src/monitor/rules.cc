@@ -155,6 +155,15 @@ const SideFinder& side_finder(const plan::ZoneMap& map) {
   return *f;
 }
 
+// Every class a holding-area check counted at least one weapon of.
+std::vector<std::string> counted_classes(const std::vector<const Sighting*>& members) {
+  std::vector<std::string> out;
+  for (const Sighting* s : members)
+    for (const auto& [cls, n] : s->weapons)
+      if (n > 0 && std::find(out.begin(), out.end(), cls) == out.end()) out.push_back(cls);
+  return out;
+}
+
 bool class_matches(const plan::Rule& r, const std::string& cls) {
   return r.weapon_classes.empty() ||
          std::find(r.weapon_classes.begin(), r.weapon_classes.end(), cls) != r.weapon_classes.end();
@@ -200,14 +209,28 @@ void attribute(Incident& inc, const std::vector<const Sighting*>& members, const
     inc.crossed_line = d_line <= reach_m(cls) + sigma_any_direction(inc.fix.err);
   }
   const bool in_dmz = inc.zone_kind == "dmz";
-  const bool weapon_here = weapon_at_position(ev, etype);
+  // The classes of weapon standing at the incident's position: the one reported or implied, or
+  // for a check of a holding area each class it counted.
+  std::vector<std::string> classes;
+  if (ev == "weapons_site") classes = counted_classes(members);
+  else if (weapon_at_position(ev, etype)) classes = {cls};
+  const auto any_class = [&](auto&& test) { return std::any_of(classes.begin(), classes.end(), test); };
+  const std::string imposed_by =
+      majority(members, [](const Sighting& s) -> const std::string& { return s.imposed_by; });
   for (const auto& r : map.plan.rules) {
     bool broken = false;
     if (r.kind == "fire_across_line") broken = inc.crossed_line;
-    else if (r.kind == "weapon_in_dmz") broken = in_dmz && weapon_here && class_matches(r, cls);
+    else if (r.kind == "weapon_in_dmz") broken = in_dmz && any_class([&](const std::string& c) { return class_matches(r, c); });
     else if (r.kind == "weapon_in_band")
-      broken = weapon_here && !cls.empty() && class_matches(r, cls) && in_withdrawal_band(map, cls, inc.side, d_line);
+      broken = any_class([&](const std::string& c) {
+        return !c.empty() && class_matches(r, c) && in_withdrawal_band(map, c, inc.side, d_line);
+      });
     else if (r.kind == "air_over_dmz") broken = in_dmz && (ev == "aircraft" || ev == "uav");
+    else if (r.kind == "restriction") broken = ev == "restriction" && !imposed_by.empty();
+    else if (r.kind == "weapons_missing")
+      broken = ev == "weapons_site" && std::any_of(members.begin(), members.end(), [](const Sighting* s) {
+                 return s->site_status == "weapons_missing" || s->site_status == "site_abandoned";
+               });
     if (broken) inc.violations.push_back({r.id, r.severity});
   }
 }

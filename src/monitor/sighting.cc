@@ -19,6 +19,10 @@ Sighting sighting_of(const Observation& o, const std::string& id, const Sighting
   if (o.range_min_km && o.range_max_km) s.range_min_m = *o.range_min_km * 1000, s.range_max_m = *o.range_max_km * 1000;
   if (o.lat && o.lon) s.position = geo::LonLat{*o.lon, *o.lat};
   s.position_sigma_m = o.acled ? acled_position_sigma_m(o.acled->geo_precision) : opt.given_err_m;
+  if (!s.position && !s.bearing_deg && s.observer && at_observer(o.event))
+    s.position = s.observer, s.position_sigma_m = kAtObserverSigmaM;
+  s.imposed_by = o.imposed_by, s.site_status = o.site_status, s.weapons = o.weapons;
+  if (o.casualties) s.killed = o.casualties->killed, s.injured = o.casualties->injured;
   return s;
 }
 

@@ -36,4 +36,11 @@ inline double acled_position_sigma_m(int geo_precision) {
   return kSigmaByPrecision[std::clamp(geo_precision, 1, 3) - 1];
 }
 
+// Events that happen where the observer stands: a checkpoint that stops the patrol, a holding area
+// it inspects. Reported without a position or bearing of their own, they are placed at the
+// observer, with kAtObserverSigmaM: the patrol reports where it stood, and the checkpoint or the
+// site's gate is within a few hundred metres of that.
+inline bool at_observer(const std::string& event) { return event == "restriction" || event == "weapons_site"; }
+inline constexpr double kAtObserverSigmaM = 250;
+
 }  // namespace truceline::monitor

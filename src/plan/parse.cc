@@ -266,7 +266,8 @@ void read_enclaves(const Reader& r, const toml::table& root, Plan& plan) {
 }
 
 void read_rules(const Reader& r, const toml::table& root, Plan& plan) {
-  static const std::vector<std::string> kinds{"fire_across_line", "weapon_in_dmz", "weapon_in_band", "air_over_dmz"};
+  static const std::vector<std::string> kinds{"fire_across_line", "weapon_in_dmz", "weapon_in_band", "air_over_dmz",
+                                              "restriction", "weapons_missing"};
   static const std::vector<std::string> severities(kSeverities.begin(), kSeverities.end());
   auto one_of = [&](const toml::table* t, const std::string& key, const std::string& v, const std::vector<std::string>& allowed) {
     if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return;

@@ -64,7 +64,8 @@ struct Enclave {
 // A rule of the ceasefire that incidents are checked against.
 struct Rule {
   std::string id;
-  std::string kind;      // fire_across_line, weapon_in_dmz, weapon_in_band, air_over_dmz
+  std::string kind;      // fire_across_line, weapon_in_dmz, weapon_in_band, air_over_dmz, restriction
+                         // (of the monitors' movement, by a party), weapons_missing (at a holding area)
   std::string severity;  // low, medium, high, critical
   std::vector<std::string> weapon_classes;  // empty: every class
 };

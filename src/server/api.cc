@@ -206,6 +206,7 @@ store::NewRecord Api::observation_record(const json& obj, const std::string& pre
   monitor::Observation obs;
   try {
     obs = monitor::parse_observation(obj, now_ms());
+    monitor::check_with_plan(obs, map_.plan);
   } catch (const monitor::ValidationError& e) {
     throw monitor::ValidationError(e.status(), e.code(), prefix + e.what(), prefix + e.field());
   }
