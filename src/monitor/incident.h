@@ -23,10 +23,14 @@ struct Sighting {
   std::optional<double> range_min_m, range_max_m;
   std::optional<geo::LonLat> position;  // the event's own position, when given
   double position_sigma_m = 50;         // uncertainty of a given position
-  std::string imposed_by;               // restriction: the party that imposed it
-  std::string site_status;              // weapons_site: what the check found
-  std::map<std::string, int> weapons;   // weapons_site: the weapons counted, by class
-  int killed = 0, injured = 0;          // casualties the report gives
+  // What the daily report's sections and the rules read of the other kinds (observation.h).
+  std::string restriction_type, imposed_by;  // restriction: what, and the party that imposed it
+  std::optional<int> duration_min;           // restriction: how long it held the monitors
+  std::string site_id, site_status;          // weapons_site: which, and what the check found
+  std::map<std::string, int> weapons;        // weapons_site: the weapons counted, by class
+  int killed = 0, injured = 0;               // casualties the report gives
+  bool civilian = true, corroborated = false;
+  std::vector<std::string> damage;           // civilian objects damaged
 };
 
 // A 1σ error ellipse: semi-axes in metres, azimuth of the major axis clockwise from north.

@@ -21,8 +21,11 @@ Sighting sighting_of(const Observation& o, const std::string& id, const Sighting
   s.position_sigma_m = o.acled ? acled_position_sigma_m(o.acled->geo_precision) : opt.given_err_m;
   if (!s.position && !s.bearing_deg && s.observer && at_observer(o.event))
     s.position = s.observer, s.position_sigma_m = kAtObserverSigmaM;
-  s.imposed_by = o.imposed_by, s.site_status = o.site_status, s.weapons = o.weapons;
-  if (o.casualties) s.killed = o.casualties->killed, s.injured = o.casualties->injured;
+  s.restriction_type = o.restriction_type, s.imposed_by = o.imposed_by, s.duration_min = o.duration_min;
+  s.site_id = o.site_id, s.site_status = o.site_status, s.weapons = o.weapons;
+  if (const auto& c = o.casualties)
+    s.killed = c->killed, s.injured = c->injured, s.civilian = c->civilian, s.corroborated = c->corroborated;
+  s.damage = o.damage;
   return s;
 }
 

@@ -217,6 +217,51 @@ void add_band_weapons(DailyReport& r, const IncidentRow& row, const plan::ZoneMa
   }
 }
 
+// The incident's reports, as the correlator was given them.
+std::vector<const monitor::Sighting*> members_of(const monitor::Incident& inc,
+                                                 const std::unordered_map<std::string, const monitor::Sighting*>& by_id) {
+  std::vector<const monitor::Sighting*> out;
+  for (const auto& id : inc.observation_ids)
+    if (const auto it = by_id.find(id); it != by_id.end()) out.push_back(it->second);
+  return out;
+}
+
+// The rows of the other sections an incident gives: a restriction, a site check, casualties.
+void add_sections(DailyReport& r, const IncidentRow& row,
+                  const std::unordered_map<std::string, const monitor::Sighting*>& by_id) {
+  const std::vector<const monitor::Sighting*> members = members_of(row.incident, by_id);
+  if (row.incident.event == "restriction") {
+    RestrictionRow x;
+    x.incident_number = row.number, x.reports = static_cast<long>(members.size());
+    for (const monitor::Sighting* s : members) {
+      if (x.type.empty()) x.type = s->restriction_type;
+      if (x.imposed_by.empty()) x.imposed_by = s->imposed_by;
+      if (s->duration_min) x.duration_min = std::max(x.duration_min.value_or(0), *s->duration_min);
+    }
+    r.restrictions.push_back(std::move(x));
+  }
+  if (row.incident.event == "weapons_site") {
+    SiteCheckRow x;
+    x.incident_number = row.number;
+    for (const monitor::Sighting* s : members) {
+      if (x.site_id.empty()) x.site_id = s->site_id, x.status = s->site_status;
+      for (const auto& [cls, n] : s->weapons) x.weapons[cls] = std::max(x.weapons[cls], n);
+    }
+    r.site_checks.push_back(std::move(x));
+  }
+  long killed = 0, injured = 0;
+  bool civilian = false, corroborated = false;
+  for (const monitor::Sighting* s : members) {
+    if (s->killed + s->injured == 0) continue;
+    killed = std::max<long>(killed, s->killed), injured = std::max<long>(injured, s->injured);
+    civilian = civilian || s->civilian, corroborated = corroborated || s->corroborated;
+  }
+  if (killed + injured == 0) return;
+  CasualtyTotals& c = r.casualties;
+  c.killed += killed, c.injured += injured, ++c.incidents, c.corroborated_incidents += corroborated;
+  if (civilian) c.civilian_killed += killed, c.civilian_injured += injured;
+}
+
 }  // namespace
 
 DailyReport build_daily_report(const plan::ZoneMap& map, const index::Locator& locator,
@@ -256,7 +301,18 @@ DailyReport build_daily_report(const plan::ZoneMap& map, const index::Locator& l
   for (const auto* inc : list) {
     r.rows.push_back(incident_row(*inc, static_cast<int>(r.rows.size()) + 1, map, locator, namer));
     add_band_weapons(r, r.rows.back(), map, by_id);
+    add_sections(r, r.rows.back(), by_id);
   }
+  r.damage = count_rows(
+      today, before, {},
+      [&](const monitor::Incident& i) {
+        Keys k;
+        for (const monitor::Sighting* s : members_of(i, by_id))
+          for (const std::string& d : s->damage)
+            if (std::find(k.begin(), k.end(), d) == k.end()) k.push_back(d);
+        return k;
+      },
+      [](const std::string& k) { return k; });
   return r;
 }
 

@@ -9,6 +9,7 @@
 // reading incident records, so it stands alone: the same record and cut-off give the same
 // report. This file is the arithmetic; daily_record.h reads the store, daily_render.h writes.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,29 @@ struct BandWeapon {
   std::string rule, severity;
 };
 
+// The sections the SMM's daily reports had besides ceasefire violations, from the day's incidents.
+// A restriction of the monitors' freedom of movement (one incident: every patrol it stopped).
+struct RestrictionRow {
+  int incident_number = 0;
+  std::string type, imposed_by;          // imposed_by: the party's id, "" when not named
+  std::optional<int> duration_min;       // the longest any of its reports gave
+  long reports = 0;
+};
+
+// A check of a holding area or storage site.
+struct SiteCheckRow {
+  int incident_number = 0;
+  std::string site_id, status;
+  std::map<std::string, int> weapons;    // the largest count of each class its reports gave
+};
+
+// Casualties of the day: per incident the largest figures any of its reports gave (three patrols
+// reporting the same two injured are two injured), summed over the day's incidents.
+struct CasualtyTotals {
+  long killed = 0, injured = 0, civilian_killed = 0, civilian_injured = 0;
+  long incidents = 0, corroborated_incidents = 0;
+};
+
 struct DailyReport {
   std::string plan_name, plan_date;
   DayWindow window;
@@ -84,6 +108,10 @@ struct DailyReport {
   std::vector<CountRow> by_zone, by_contingent, by_event, by_rule;  // incidents; by_rule: violations
   std::vector<IncidentRow> rows;
   std::vector<BandWeapon> band_weapons;
+  std::vector<RestrictionRow> restrictions;
+  std::vector<SiteCheckRow> site_checks;
+  CasualtyTotals casualties;
+  std::vector<CountRow> damage;              // incidents damaging each object type (today, previous day)
   std::vector<TrendDay> trend;               // oldest first, ending with the day
 };
 

@@ -1,6 +1,7 @@
 #include "report/daily_format.h"
 
 #include <cstdio>
+#include <map>
 
 #include "report/svg_map.h"
 
@@ -84,6 +85,43 @@ std::string method_note(const DailyReport& r) {
          "Places are the distance and direction from the nearest settlement of the plan's settlements layer, "
          "measured on the WGS84 ellipsoid. Times are in UTC" +
          r.window.tz + ".";
+}
+
+namespace {
+
+std::string weapons_text(const std::map<std::string, int>& weapons) {
+  std::string out;
+  for (const auto& [cls, n] : weapons) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + cls;
+  return out.empty() ? "none counted" : out;
+}
+
+}  // namespace
+
+std::vector<Section> other_sections(const DailyReport& r) {
+  std::vector<Section> out;
+  Section fom{"restrictions", "Restrictions of the monitors' freedom of movement",
+              {"incident", "restriction", "imposed by", "minutes", "reports"}, {true, false, false, true, true}, {}, "None."};
+  for (const RestrictionRow& x : r.restrictions)
+    fom.rows.push_back({std::to_string(x.incident_number), x.type, x.imposed_by.empty() ? "not named" : x.imposed_by,
+                        x.duration_min ? std::to_string(*x.duration_min) : "", std::to_string(x.reports)});
+  out.push_back(std::move(fom));
+  Section sites{"weapons-sites", "Holding areas and storage sites checked",
+                {"incident", "site", "status", "weapons counted"}, {true, false, false, false}, {}, "None checked."};
+  for (const SiteCheckRow& x : r.site_checks)
+    sites.rows.push_back({std::to_string(x.incident_number), x.site_id, x.status, weapons_text(x.weapons)});
+  out.push_back(std::move(sites));
+  const CasualtyTotals& c = r.casualties;
+  Section cas{"casualties", "Casualties", {"", "killed", "injured"}, {false, true, true}, {}, "None reported."};
+  if (c.incidents > 0) {
+    cas.rows.push_back({"all", std::to_string(c.killed), std::to_string(c.injured)});
+    cas.rows.push_back({"civilians", std::to_string(c.civilian_killed), std::to_string(c.civilian_injured)});
+    cas.rows.push_back({"in incidents (corroborated)", std::to_string(c.incidents) + " (" + std::to_string(c.corroborated_incidents) + ")", ""});
+  }
+  out.push_back(std::move(cas));
+  Section dmg{"damage", "Damage to civilian objects", {"object", "incidents", "previous day"}, {false, true, true}, {}, "None reported."};
+  for (const CountRow& row : r.damage) dmg.rows.push_back({row.label, std::to_string(row.today), std::to_string(row.previous)});
+  out.push_back(std::move(dmg));
+  return out;
 }
 
 }  // namespace truceline::report::daily_format

@@ -3,6 +3,7 @@
 // same thing in the same words.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "report/daily.h"
 
@@ -36,5 +37,17 @@ std::string distance_to_line(const IncidentRow& row);
 const char* severity_colour(const std::string& severity);
 // What the report is made from, in one paragraph (plain text).
 std::string method_note(const DailyReport& r);
+
+// A section of the report as plain text cells, for the HTML and Markdown writers alike.
+struct Section {
+  std::string id, title;
+  std::vector<std::string> head;
+  std::vector<bool> numeric;  // per column: right-aligned
+  std::vector<std::vector<std::string>> rows;
+  std::string empty;          // what is said when there are no rows
+};
+// The sections the SMM's reports had besides ceasefire violations: restrictions of the monitors'
+// freedom of movement, checks of weapons holding areas, casualties, damage to civilian objects.
+std::vector<Section> other_sections(const DailyReport& r);
 
 }  // namespace truceline::report::daily_format

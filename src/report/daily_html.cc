@@ -97,6 +97,23 @@ std::string band_weapons(const DailyReport& r) {
   return out + "</tbody></table></section>\n";
 }
 
+std::string section(const fmt::Section& sec) {
+  std::string out = "<section id=\"" + sec.id + "\"><h2>" + html_escape(sec.title) + "</h2>\n";
+  if (sec.rows.empty()) return out + "<p>" + html_escape(sec.empty) + "</p></section>\n";
+  const auto cell = [&](const char* tag, size_t c, const std::string& text) {
+    return std::string("<") + tag + (sec.numeric[c] ? " class=\"n\">" : ">") + html_escape(text) + "</" + tag + ">";
+  };
+  out += "<table><thead><tr>";
+  for (size_t c = 0; c < sec.head.size(); ++c) out += cell("th", c, sec.head[c]);
+  out += "</tr></thead><tbody>\n";
+  for (const auto& row : sec.rows) {
+    out += "<tr>";
+    for (size_t c = 0; c < row.size(); ++c) out += cell("td", c, row[c]);
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table></section>\n";
+}
+
 std::string incidents(const DailyReport& r) {
   std::string out = "<section id=\"incidents\"><h2>Incidents of the day</h2>\n";
   if (r.rows.empty()) return out + "<p>No incidents.</p></section>\n";
@@ -127,6 +144,7 @@ std::string daily_html(const DailyReport& r, const plan::ZoneMap& map) {
   out += count_table("by-event", "Incidents by event type", "event", r.by_event);
   out += count_table("by-rule", "Rules broken", "rule (severity)", r.by_rule);
   out += band_weapons(r);
+  for (const fmt::Section& sec : fmt::other_sections(r)) out += section(sec);
   out += incidents(r);
   out += "<section id=\"method\"><h2>Method</h2>\n<p class=\"note\">" + html_escape(fmt::method_note(r)) +
          "</p></section>\n";

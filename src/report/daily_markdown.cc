@@ -24,6 +24,24 @@ std::string count_table(const std::string& heading, const std::string& first_col
 
 }  // namespace
 
+namespace {
+
+std::string section(const fmt::Section& sec) {
+  std::string out = "## " + sec.title + "\n\n";
+  if (sec.rows.empty()) return out + sec.empty + "\n\n";
+  std::string head = "|", rule = "|";
+  for (size_t c = 0; c < sec.head.size(); ++c) head += " " + md_cell(sec.head[c]) + " |", rule += sec.numeric[c] ? "---:|" : "---|";
+  out += head + "\n" + rule + "\n";
+  for (const auto& row : sec.rows) {
+    out += "|";
+    for (const std::string& cell : row) out += " " + md_cell(cell) + " |";
+    out += "\n";
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
 std::string daily_markdown(const DailyReport& r, const std::string& map_svg, const std::string& trend_svg) {
   std::string out = "# " + fmt::title(r) + " — " + md_cell(r.plan_name) + "\n\n";
   out += "Period covered: " + fmt::period(r) + ". Cut-off: " + fmt::cutoff(r) + ".\n\n";
@@ -57,6 +75,8 @@ std::string daily_markdown(const DailyReport& r, const std::string& map_svg, con
              " | " + md_cell(w.rule + " (" + w.severity + ")") + " |\n";
     out += "\n";
   }
+
+  for (const fmt::Section& sec : fmt::other_sections(r)) out += section(sec);
 
   out += "## Incidents of the day\n\n";
   if (r.rows.empty()) {

@@ -169,6 +169,21 @@ std::string daily_json(const DailyReport& r) {
                      {"band", w.band}, {"band_km", w.band_km}, {"dist_line_km", w.dist_line_km},
                      {"rule", w.rule}, {"severity", w.severity}});
   j["weapons_in_withdrawal_bands"] = bands;
+  ordered_json fom = ordered_json::array();
+  for (const RestrictionRow& x : r.restrictions)
+    fom.push_back({{"incident", x.incident_number}, {"restriction_type", x.type},
+                   {"imposed_by", x.imposed_by.empty() ? ordered_json(nullptr) : ordered_json(x.imposed_by)},
+                   {"duration_min", x.duration_min ? ordered_json(*x.duration_min) : ordered_json(nullptr)}, {"reports", x.reports}});
+  j["restrictions"] = fom;
+  ordered_json sites = ordered_json::array();
+  for (const SiteCheckRow& x : r.site_checks)
+    sites.push_back({{"incident", x.incident_number}, {"site_id", x.site_id}, {"site_status", x.status}, {"weapons", x.weapons}});
+  j["weapons_sites"] = sites;
+  const CasualtyTotals& c = r.casualties;
+  j["casualties"] = {{"killed", c.killed}, {"injured", c.injured}, {"civilian_killed", c.civilian_killed},
+                     {"civilian_injured", c.civilian_injured}, {"incidents", c.incidents},
+                     {"corroborated_incidents", c.corroborated_incidents}};
+  j["damage"] = count_json(r.damage);
   ordered_json trend = ordered_json::array();
   for (const auto& d : r.trend) trend.push_back({{"day", d.date}, {"incidents", d.incidents}, {"violating", d.violating}});
   j["trend"] = trend;

@@ -48,11 +48,18 @@ std::string content_type(const fs::path& p) {
   return "application/octet-stream";
 }
 
+// Pages addressed without their file name: the observer app lives at /report (and /report/, as a
+// phone's address bar may complete it), its file beside the dashboard's index.html.
+std::string page_file(const std::string& path) {
+  if (path == "/report" || path == "/report/") return "report.html";
+  return path;
+}
+
 // The file under `root` that `path` names, or nullopt for one outside it (../, a symlink out) or
 // none at all. "/" is index.html.
 std::optional<fs::path> file_under(const fs::path& root, const std::string& path) {
   if (path.find('\0') != std::string::npos) return std::nullopt;
-  fs::path rel = fs::path(path).relative_path();
+  fs::path rel = fs::path(page_file(path)).relative_path();
   if (rel.empty()) rel = "index.html";
   std::error_code ec;
   const fs::path full = fs::weakly_canonical(root / rel, ec);

@@ -82,6 +82,32 @@ TEST_F(StaticRoutesTest, ServesTheFilesWithTheirTypesAndNoToken) {
   EXPECT_EQ(r->status, 404);
 }
 
+TEST_F(StaticRoutesTest, TheObserverAppIsAtReport) {
+  write(dir_ / "dist" / "report.html", "<!doctype html><title>report</title>");
+  write(dir_ / "dist" / "report-sw.js", "self.addEventListener('fetch', () => {})");
+  ASSERT_TRUE(start(dir_ / "dist"));
+  for (const char* path : {"/report", "/report/", "/report.html"}) {
+    auto r = get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_EQ(r->body, "<!doctype html><title>report</title>") << path;
+    EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8") << path;
+  }
+  // The service worker is a script of the same origin, revalidated on every update check.
+  auto r = get("/report-sw.js");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-cache");
+  // Only those two addresses: neither a longer name nor a file under /report/ is the page.
+  r = get("/reports");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  r = get("/report/app.js");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+}
+
 TEST_F(StaticRoutesTest, NoDashboardAnswersHowToBuildItAndKeepsTheApi) {
   ASSERT_TRUE(start(std::nullopt));
   auto r = get("/");
