@@ -285,8 +285,32 @@ std::pair<std::string, std::string> acled_types_for_event(const std::string& e) 
     return {"Explosions/Remote violence", "Shelling/artillery/missile attack"};
   if (e == "uav" || e == "aircraft") return {"Explosions/Remote violence", "Air/drone strike"};
   if (e == "burst" || e == "shot") return {"Battles", "Armed clash"};
-  return {"Strategic developments", "Other"};  // weapons, armour, troops seen; other
+  // Weapons, armour, troops seen; restrictions of the monitors' movement, holding areas checked,
+  // casualties and damage reported alone: ACLED codes none of these as an event of its own
+  // (docs/formats.md), so they go as "Other" strategic developments, their kind in the notes.
+  return {"Strategic developments", "Other"};
 }
+
+namespace {
+
+// What an "Other" row stands for, at the head of its notes, so that an analyst can tell a
+// restriction from a holding-area check in ACLED's columns: "[restriction: denied_passage by ru]".
+std::string kind_note(const monitor::Observation& o) {
+  if (o.event == "restriction")
+    return "[restriction: " + o.restriction_type + (o.imposed_by.empty() ? "" : " by " + o.imposed_by) + "]";
+  if (o.event == "weapons_site") return "[weapons_site " + o.site_id + ": " + o.site_status + "]";
+  if (o.event == "casualty" && o.casualties)
+    return "[casualty: " + std::to_string(o.casualties->killed) + " killed, " + std::to_string(o.casualties->injured) +
+           " injured" + (o.casualties->civilian ? ", civilians" : "") + "]";
+  if (o.event == "damage") {
+    std::string list;
+    for (const std::string& d : o.damage) list += (list.empty() ? "" : ", ") + d;
+    return "[damage: " + list + "]";
+  }
+  return {};
+}
+
+}  // namespace
 
 AcledRow acled_row_of(const monitor::Observation& o, const std::string& record_id) {
   AcledRow r;
@@ -309,6 +333,8 @@ AcledRow acled_row_of(const monitor::Observation& o, const std::string& record_i
   // An event placed only by its observer's position is known to the neighbourhood, not the place.
   r.geo_precision = o.lat ? 1 : 2;
   r.source = o.observer_id + (o.source_ref.empty() ? "" : " (" + o.source_ref + ")");
+  if (o.casualties) r.fatalities = o.casualties->killed;
+  if (const std::string kind = kind_note(o); !kind.empty()) r.notes = kind + (r.notes.empty() ? "" : " " + r.notes);
   return r;
 }
 

@@ -159,6 +159,32 @@ TEST(AcledObservation, TheAcledObjectIsCheckedStrictly) {
   EXPECT_EQ(code_of(k), "acled bad_type");
 }
 
+// Kinds ACLED has no event type for go as "Other" strategic developments with their kind at the
+// head of the notes; a report's killed are ACLED's fatalities.
+TEST(AcledCsv, KindsAcledDoesNotCodeAreOtherWithTheirKindInTheNotes) {
+  monitor::Observation fom;
+  fom.time_ms = 1744430400000, fom.event = "restriction", fom.restriction_type = "denied_passage", fom.imposed_by = "ru";
+  fom.observer_id = "P-1", fom.observer_lat = 48.33, fom.observer_lon = 37.9, fom.notes = "checkpoint at the bridge";
+  const AcledRow a = acled_row_of(fom, "o-1");
+  EXPECT_EQ(a.event_type, "Strategic developments");
+  EXPECT_EQ(a.sub_event_type, "Other");
+  EXPECT_EQ(a.notes, "[restriction: denied_passage by ru] checkpoint at the bridge");
+  EXPECT_EQ(a.geo_precision, 2);  // placed by the observer's position
+  monitor::Observation shell;
+  shell.time_ms = 1744430400000, shell.event = "explosion", shell.lat = 47.8, shell.lon = 35.1;
+  shell.casualties = monitor::Casualties{3, 4, true, false};
+  const AcledRow b = acled_row_of(shell, "o-2");
+  EXPECT_EQ(b.event_type, "Explosions/Remote violence");
+  EXPECT_EQ(b.fatalities, 3);
+  EXPECT_EQ(b.notes, "");
+  monitor::Observation dmg = shell;
+  dmg.event = "damage", dmg.casualties.reset(), dmg.damage = {"bridge", "road"};
+  EXPECT_EQ(acled_row_of(dmg, "o-3").notes, "[damage: bridge, road]");
+  const auto back = read_all(acled_csv_header() + acled_csv_row(a));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].notes, a.notes);
+}
+
 TEST(AcledCsv, RowsComeOutInAcledsColumnsAndReadBack) {
   AcledRow row;
   row.event_id_cnty = "UKR1", row.event_date = "2025-04-12", row.event_type = "Battles";

@@ -131,6 +131,44 @@ TEST_F(ApiTest, IdempotencyKeys) {
   EXPECT_EQ(error_code(other), "idempotency_conflict");
 }
 
+// The kinds beside ceasefire violations go in and come back as sent; a restriction is placed where
+// the patrol was stopped; a party the plan does not have is refused; five sends of one report with
+// one Idempotency-Key (an observer app retrying) store it once.
+TEST_F(ApiTest, RestrictionsSitesCasualtiesAndDamageRoundTrip) {
+  json fom{{"time", "2025-04-12T06:30:00+03:00"}, {"observer_id", "P-1"}, {"observer_kind", "patrol"},
+           {"observer_lat", 48.330}, {"observer_lon", 37.905}, {"mode", "saw"}, {"event", "restriction"},
+           {"restriction_type", "mines_or_uxo"}, {"imposed_by", "ua"}, {"duration_min", 90}};
+  json site{{"time", "2025-04-12T06:40:00+03:00"}, {"observer_id", "P-1"}, {"observer_kind", "patrol"},
+            {"observer_lat", 47.2}, {"observer_lon", 33.0}, {"mode", "saw"}, {"event", "weapons_site"},
+            {"site_id", "HA-3"}, {"site_status", "all_present"}, {"weapons", {{"mlrs", 6}}}};
+  json hurt = obs_at(47.84, 35.14, "shell-1");
+  hurt["casualties"] = {{"killed", 2}, {"injured", 5}, {"civilian", true}, {"corroborated", false}};
+  hurt["damage"] = {"school", "water"};
+  for (const json& sent : {fom, site, hurt}) {
+    std::string id;
+    for (int i = 0; i < 5; ++i) {
+      auto r = call("POST", "/v1/observations", "obs-a", sent.dump(), "app-" + sent.value("event", ""));
+      ASSERT_EQ(r->status, 201) << r->body;
+      EXPECT_EQ(r->get_header_value("Idempotent-Replayed"), i == 0 ? "" : "true");
+      id = body(r)["id"];
+    }
+    const json got = body(call("GET", "/v1/observations/" + id, "analyst"));
+    for (const auto& [key, value] : sent.items()) {
+      if (key != "time") EXPECT_EQ(got["observation"][key], value) << key;
+    }
+    if (sent["event"] == "restriction") {
+      EXPECT_EQ(got["placement"]["method"], "at_observer");
+      EXPECT_EQ(got["placement"]["zone_kind"], "dmz");
+    }
+  }
+  EXPECT_EQ(store_->head().count, 3) << "fifteen sends, three reports";
+  fom["imposed_by"] = "nato";
+  auto bad = call("POST", "/v1/observations", "obs-a", fom.dump());
+  ASSERT_EQ(bad->status, 422);
+  EXPECT_EQ(error_code(bad), "unknown_party");
+  EXPECT_EQ(body(bad)["error"]["field"], "imposed_by");
+}
+
 TEST_F(ApiTest, BodyOverTheLimitIs413) {
   TearDown();
   http::ServerOptions small;
