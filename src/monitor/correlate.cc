@@ -91,6 +91,11 @@ double bearing_distance2(const Sighting& s, const Fix& fix, const Cov& c) {
   return d2;
 }
 
+// Reports of what fire did, and the fire they can follow (Engine::fit).
+bool aftermath(const std::string& event) { return event == "casualty" || event == "damage"; }
+bool fire(const std::string& event) { return event == "explosion" || event == "projectile"; }
+constexpr double kAftermath = -1e9;
+
 // An explosion type that tells places apart; "undetermined" goes with any.
 bool determined(const std::string& type) { return !type.empty() && type != "undetermined"; }
 
@@ -207,7 +212,8 @@ class Engine {
   void relocate(int i);
   void sweep();
   // Squared Mahalanobis distance of `s` (fix f, covariance c) to incident i, or −1 for a repeat of
-  // one of its reports; +inf when it cannot join.
+  // one of its reports, or kAftermath + d² for a report of what an incident's fire did; +inf when
+  // it cannot join. Negative values join without moving the incident's fix.
   double fit(const Open& o, const Sighting& s, const Fix& f, const Cov& c) const;
   void candidates(const Fix& f, std::vector<int>& out) const;
 };
@@ -242,6 +248,16 @@ void Engine::relocate(int i) {
 
 double Engine::fit(const Open& o, const Sighting& s, const Fix& f, const Cov& c) const {
   constexpr double kNo = INFINITY;
+  if (aftermath(s.event)) {
+    // Casualties or damage reported on their own join the fire they follow: an explosion or a
+    // projectile incident still open, from its first report to the repeat window after its last,
+    // where the report's fix passes the gate. Any observer may report them, the one who heard the
+    // shelling too. The nearest joins (the offset keeps the value below −1 and ordered by d²).
+    if (!fire(o.inc.event) || !o.inc.fix.ok || s.time_ms < o.inc.first_ms || s.time_ms > o.inc.last_ms + kRepeatWindowMs)
+      return kNo;
+    const double d2 = mahalanobis2(f, c, o.inc.fix, o.cov);
+    return d2 <= gate2(opt.gate_sigma, 2) ? kAftermath + d2 : kNo;
+  }
   // Out of reach in time even as a repeat: most candidates end here, on integers alone.
   if (s.time_ms > std::max(o.first_nd + opt.window_ms, o.inc.last_ms + kRepeatWindowMs) ||
       s.time_ms < std::min(o.last_nd - opt.window_ms, o.inc.first_ms - kRepeatWindowMs))

@@ -168,5 +168,28 @@ TEST(ObservationKinds, AHoldingAreaCheckBreaksTheRulesOfWhatItCounted) {
   EXPECT_TRUE(rules_of(site_check("all_present", {{"artillery_ge_100", 0}}, 48.330, 37.905)).empty());
 }
 
+TEST(ObservationKinds, ACasualtyReportJoinsTheShellingItFollowsWithoutMovingIt) {
+  json shell{{"time", "2025-04-12T03:00:00Z"}, {"observer_id", "P-5"}, {"observer_kind", "patrol"}, {"mode", "saw"},
+             {"event", "explosion"}, {"explosion_type", "impact"}, {"lat", 47.840}, {"lon", 35.140}};
+  const auto casualty = [](const std::string& time, double lat) {
+    return json{{"time", time}, {"observer_id", "P-5"}, {"observer_kind", "patrol"}, {"mode", "saw"}, {"event", "casualty"},
+                {"lat", lat}, {"lon", 35.140}, {"casualties", {{"injured", 2}}}};
+  };
+  const auto run = [&](const json& c) {
+    return correlate_all({sighting_of(parse_observation(shell, kNow), "o-1"), sighting_of(parse_observation(c, kNow), "o-2")},
+                         testing::default_map(), locator());
+  };
+  // The same patrol, ten minutes later, at the house 100 m from the crater.
+  const auto joined = run(casualty("2025-04-12T03:10:00Z", 47.8409));
+  ASSERT_EQ(joined.size(), 1u);
+  EXPECT_EQ(joined[0].event, "explosion");
+  EXPECT_EQ(joined[0].observation_ids, (std::vector<std::string>{"o-1", "o-2"}));
+  const auto alone = correlate_all({sighting_of(parse_observation(shell, kNow), "o-1")}, testing::default_map(), locator());
+  EXPECT_EQ(joined[0].fix.pos.lat, alone[0].fix.pos.lat);  // the crater, not between it and the house
+  // Before the shelling, or 20 km away: a casualty of something else.
+  EXPECT_EQ(run(casualty("2025-04-12T02:50:00Z", 47.8409)).size(), 2u);
+  EXPECT_EQ(run(casualty("2025-04-12T03:10:00Z", 48.02)).size(), 2u);
+}
+
 }  // namespace
 }  // namespace truceline::monitor
