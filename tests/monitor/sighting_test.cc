@@ -5,10 +5,8 @@
 #include "monitor/sighting.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <filesystem>
 #include <map>
 
 #include "formats/acled_import.h"
@@ -17,12 +15,11 @@
 #include "monitor/correlate.h"
 #include "report/daily_record.h"
 #include "server/incident_engine.h"
+#include "store/store_test_support.h"
 #include "support.h"
 
 namespace truceline::monitor {
 namespace {
-
-namespace fs = std::filesystem;
 
 Observation observation(const std::string& mode) {
   Observation o;
@@ -72,18 +69,8 @@ TEST(SightingOf, AStoredObservationReadsBackAsTheSameSighting) {
 
 class SightingPathsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("truceline-sighting-paths-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = store::open_store((dir_ / "record.sqlite").string());
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
+  store::testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_ = store::open_store((dir_.path() / "record.sqlite").string());
 };
 
 // Each incident's error ellipse (major axis, m) by the id of its first observation.
