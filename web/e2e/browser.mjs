@@ -40,9 +40,10 @@ export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-// A page that may talk to `origin` only; returns the page and the list of refused addresses.
-export async function offlinePage(browser, origin) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// A page that may talk to `origin` only; returns the page, the list of refused
+// addresses and the page's errors. `options` are the context's (DEFAULT: a 1280 × 800 desktop).
+export async function offlinePage(browser, origin, options = { viewport: { width: 1280, height: 800 } }) {
+  const context = await browser.newContext(options);
   const refused = [];
   await context.route('**/*', (route) => {
     const u = route.request().url();

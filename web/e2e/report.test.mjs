@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseArgs } from 'node:util';
-import { launch } from './browser.mjs';
+import { launch, offlinePage } from './browser.mjs';
 import { api, createToken } from './server.mjs';
 
 const { values: args } = parseArgs({
@@ -110,20 +110,10 @@ test('the observer app files reports online, queues them offline and sends each 
   t.after(() => server.stop());
   const browser = await launch();
   t.after(() => browser.close());
-  const context = await browser.newContext({
+  const { page, refused, errors } = await offlinePage(browser, url, {
     viewport: PHONE, deviceScaleFactor: 1, isMobile: true, hasTouch: true,
     geolocation: DEVICE_FIX, permissions: ['geolocation'],
   });
-  const refused = [];
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith(`${url}/`) || u.startsWith('data:')) return route.continue();
-    refused.push(u);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   const shot = (name) => page.screenshot({ path: path.join(shots, name) });
   const list = page.locator('#queue li');
   const inState = (s) => page.locator(`#queue li[data-state="${s}"]`);
