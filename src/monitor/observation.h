@@ -101,6 +101,11 @@ struct Placement {
 // field for everything else (docs/observations.md lists the codes).
 Observation parse_observation(const nlohmann::json& obj, int64_t now_ms);
 
+// The fields of the other kinds — restriction, weapons site, casualties, damage — read from `obj`
+// into `o`, whose event is set: parse_observation's own rules, for readers of other forms (the
+// observations CSV) that hand those fields over as JSON. Throws ValidationError as it does.
+void read_kind_fields(const nlohmann::json& obj, Observation& o);
+
 // What only the plan can check: `imposed_by` names one of its parties. Throws ValidationError 422
 // "unknown_party" naming the field.
 void check_with_plan(const Observation& obs, const plan::Plan& plan);
