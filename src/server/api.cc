@@ -123,6 +123,13 @@ std::string register_device_key(store::Store& store, const std::string& submitte
   if (!raw || raw->size() != 32)
     throw std::invalid_argument("public_key must be the standard base64 of a 32-byte Ed25519 public key");
   const tlog::DeviceKey k = tlog::device_key(*raw);
+  // A device that lost the 201 registers again: the key is the submitter's once, not twice.
+  store::Query q;
+  q.kind = "device_key";
+  q.submitter = submitter;
+  q.limit = 0;
+  for (const store::Record& known : store.query(q))
+    if (known.body.value("keyid", "") == k.keyid) return k.keyid;
   store::NewRecord r;
   r.kind = "device_key";
   r.submitter = submitter;

@@ -115,7 +115,8 @@ class Api {
 // Creates a token for `t` in the store and returns it; only its SHA-256 is kept.
 std::string create_token(store::Store& store, const store::Token& t);
 // Registers an Ed25519 public key (base64 of its 32 bytes) for the submitter's signed reports, as a
-// `device_key` record of the log; returns its keyid. Throws std::invalid_argument for a bad key.
+// `device_key` record of the log, unless the submitter has it already; returns its keyid. Throws
+// std::invalid_argument for a bad key.
 std::string register_device_key(store::Store& store, const std::string& submitter, const std::string& public_key_b64,
                                 const std::string& device);
 
