@@ -50,7 +50,7 @@ int export_incidents(const ExportArgs& a) {
   if (a.gate_sigma <= 0) throw InputError("--gate", "must be more than 0", "give the spatial gate in σ");
   const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
   const auto recorded = read_record(a);
-  const monitor::SightingOptions sopt = monitor::SightingOptions::of(map.plan.monitoring);
+  const monitor::PlaceOptions sopt = monitor::PlaceOptions::of(map.plan.monitoring);
   std::vector<monitor::Sighting> sightings;
   sightings.reserve(recorded.size());
   for (const auto& r : recorded) sightings.push_back(monitor::sighting_of(r.obs, r.id, sopt));

@@ -32,7 +32,7 @@ int incidents_command(const IncidentsArgs& a) {
   std::ifstream in(a.obs_path, std::ios::binary);
   if (!in) throw InputError(a.obs_path, "cannot read the file", "check the path");
   // Bearing σ by mode come from the plan's [monitoring], so that a mission can state its own.
-  const monitor::SightingOptions read_opt = monitor::SightingOptions::of(map.plan.monitoring);
+  const monitor::PlaceOptions read_opt = monitor::PlaceOptions::of(map.plan.monitoring);
   std::error_code ec;
   const auto size = std::filesystem::file_size(a.obs_path, ec);
   std::vector<monitor::Sighting> obs;

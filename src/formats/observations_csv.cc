@@ -328,7 +328,7 @@ void put_kind_columns(std::string& out, const Sighting& s) {
 
 }  // namespace
 
-std::vector<Sighting> read_observations_csv(std::istream& in, const std::string& name, const monitor::SightingOptions& opt) {
+std::vector<Sighting> read_observations_csv(std::istream& in, const std::string& name, const monitor::PlaceOptions& opt) {
   io::CsvReader csv(in, name);
   std::vector<std::string> fields;
   if (!csv.next(fields)) throw InputError(name, "the file is empty", "the first line must name the columns, e.g. " + observations_csv_header());

@@ -18,7 +18,7 @@ namespace truceline::formats {
 // else the 1-based row number. Throws InputError naming the file, line and column for a bad
 // header or a bad value.
 std::vector<monitor::Sighting> read_observations_csv(std::istream& in, const std::string& name,
-                                                     const monitor::SightingOptions& opt = {});
+                                                     const monitor::PlaceOptions& opt = {});
 
 // The header and one row in the same columns (`truceline simulate`, `export observations`).
 std::string observations_csv_header();

@@ -217,7 +217,7 @@ store::NewRecord Api::observation_record(const json& obj, const std::string& pre
   } catch (const monitor::ValidationError& e) {
     throw monitor::ValidationError(e.status(), e.code(), prefix + e.what(), prefix + e.field());
   }
-  const monitor::Placement p = monitor::place(obs, locator_, map_);
+  const monitor::Placement p = monitor::place(obs, locator_, map_, monitor::PlaceOptions::of(map_.plan.monitoring));
   store::NewRecord r;
   r.kind = kind;
   r.submitter = who.name;

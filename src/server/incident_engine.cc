@@ -237,7 +237,7 @@ void IncidentEngine::mark(const monitor::Incident& inc, const std::string& obser
 // (verify names it) and is left out of the incidents rather than correlated from half its fields.
 std::optional<monitor::Sighting> IncidentEngine::sighting(const json& observation, const std::string& id) const {
   try {
-    return monitor::stored_sighting(observation, id, monitor::SightingOptions::of(map_.plan.monitoring));
+    return monitor::stored_sighting(observation, id, monitor::PlaceOptions::of(map_.plan.monitoring));
   } catch (const monitor::ValidationError& e) {
     std::cerr << "truceline: incidents: record " << id << " left out: its observation does not parse: " << e.what() << "\n";
     return std::nullopt;

@@ -20,7 +20,7 @@ namespace {
 
 using monitor::SimOptions, monitor::Sighting, monitor::simulate;
 
-std::vector<Sighting> read(const std::string& text, const monitor::SightingOptions& opt = {}) {
+std::vector<Sighting> read(const std::string& text, const monitor::PlaceOptions& opt = {}) {
   std::istringstream in(text);
   return read_observations_csv(in, "obs.csv", opt);
 }
@@ -109,8 +109,8 @@ TEST(ObsCsv, AnyColumnOrderUnknownColumnsIgnoredIdsFromRowNumbers) {
 }
 
 TEST(ObsCsv, SigmaFromTheModeAndTheOptions) {
-  monitor::SightingOptions opt;
-  opt.sigma_saw_deg = 2, opt.sigma_heard_deg = 12;
+  monitor::PlaceOptions opt;
+  opt.bearing_sigma_saw_deg = 2, opt.bearing_sigma_heard_deg = 12;
   const auto obs = read("time,event,mode,bearing_deg\n"
                         "2025-04-12T03:30:00Z,explosion,heard,10\n"
                         "2025-04-12T03:30:00Z,explosion,saw,10\n"
