@@ -235,7 +235,7 @@ json openapi(const std::vector<Collection>& collections, const LinkBase& base) {
                     {"description", "The plan and the monitoring record as OGC API - Features; roles as in docs/api.md"}}},
           {"servers", {{{"url", base.root}}}},
           {"security", {{{"bearer", json::array()}}, {{"access_token", json::array()}}}},
-          {"tags", {{{"name", "OGC API - Features"}}}},
+          {"tags", {{{"name", "OGC API - Features"}, {"description", "the collections and their features"}}}},
           {"paths", paths},
           {"components", components()}};
 }
