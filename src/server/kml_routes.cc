@@ -4,6 +4,7 @@
 // headers, so the link carries the token in its URL.
 #include "formats/incidents.h"
 #include "monitor/incident_json.h"
+#include "report/svg_map.h"
 #include "server/api.h"
 #include "server/incident_engine.h"
 
@@ -13,29 +14,15 @@ namespace {
 constexpr int kRefreshS = 30;
 constexpr const char* kKmlType = "application/vnd.google-earth.kml+xml";
 
-std::string xml_escaped(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string network_link(const std::string& href, const std::string& name) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n"
          "  <NetworkLink>\n"
-         "    <name>" + xml_escaped(name) + "</name>\n"
+         "    <name>" + report::xml_escape(name) + "</name>\n"
          "    <open>1</open>\n"
          "    <flyToView>0</flyToView>\n"
          "    <Link>\n"
-         "      <href>" + xml_escaped(href) + "</href>\n"
+         "      <href>" + report::xml_escape(href) + "</href>\n"
          "      <refreshMode>onInterval</refreshMode>\n"
          "      <refreshInterval>" + std::to_string(kRefreshS) + "</refreshInterval>\n"
          "    </Link>\n"
