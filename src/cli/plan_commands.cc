@@ -7,6 +7,7 @@
 #include "plan/check.h"
 #include "plan/compare.h"
 #include "plan/compiler.h"
+#include "plan/forces.h"
 #include "plan/series.h"
 #include "report/plan_outputs.h"
 #include "report/svg_map.h"
@@ -81,6 +82,8 @@ int compare_command(const std::string& a, const std::string& b) {
   const plan::ZoneMap ma = plan_at(a);
   const plan::ZoneMap mb = plan_at(b);
   std::cout << plan::comparison_text(plan::compare(ma, mb));
+  if (ma.plan.forces && mb.plan.forces)
+    std::cout << plan::forces_comparison_text(plan::size_forces(ma, *ma.plan.forces), plan::size_forces(mb, *mb.plan.forces));
   return 0;
 }
 

@@ -365,6 +365,34 @@ const Party* Plan::party(const std::string& id) const {
   return nullptr;
 }
 
+void read_forces(const Reader& r, const toml::table& root, Plan& plan) {
+  const toml::table* t = r.table_of(root, "forces");
+  if (!t) return;
+  r.only_keys(*t, "forces", {"post_spacing", "troops_per_post", "base_area_km2", "troops_per_base", "rotation", "patrol_depth"});
+  Forces f;
+  const auto number = [&](const char* key, double lo, double hi, double& out, bool whole) {
+    const toml::node* n = t->get(key);
+    if (!n) return;
+    const auto v = n->value<double>();
+    if (!v || !(*v >= lo && *v <= hi) || (whole && *v != std::floor(*v)))
+      r.fail(n, std::string("[forces] ") + key, std::string("must be a ") + (whole ? "whole " : "") + "number from " +
+             std::to_string(static_cast<long>(lo)) + " to " + std::to_string(static_cast<long>(hi)), "see docs/forces.md");
+    out = *v;
+  };
+  if (auto v = r.length(*t, "forces", "post_spacing")) {
+    if (*v < 100) r.fail(t->get("post_spacing"), "[forces] post_spacing", "must be at least 100 m", "e.g. \"10 km\"");
+    f.post_spacing_m = *v;
+  }
+  if (auto v = r.length(*t, "forces", "patrol_depth")) f.patrol_depth_m = *v;
+  double per_post = f.troops_per_post, per_base = f.troops_per_base;
+  number("troops_per_post", 0, 10'000, per_post, true);
+  number("troops_per_base", 0, 100'000, per_base, true);
+  number("base_area_km2", 1, 1'000'000, f.base_area_km2, false);
+  number("rotation", 1, 10, f.rotation, false);
+  f.troops_per_post = static_cast<int>(per_post), f.troops_per_base = static_cast<int>(per_base);
+  plan.forces = f;
+}
+
 // Each series shape's layer on the plan's date: `--date`, else the shape's own `date`, else the
 // plan's top-level `date`.
 void pick_series_layers(const Reader& r, const toml::table& root, Plan& plan, const ParseOptions& opt) {
@@ -393,7 +421,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path, const Par
   const Reader r(path, fs::path(path).parent_path());
   r.only_keys(root, "", {"name", "date", "description", "source", "area", "settlements", "parties", "shapes",
                          "line_of_contact", "dmz", "divide", "zones", "precedence", "withdrawal", "rules",
-                         "monitoring", "alerts", "enclaves"});
+                         "monitoring", "alerts", "enclaves", "forces"});
   Plan plan;
   plan.path = path;
   plan.name = r.str(root, "", "name", true);
@@ -428,6 +456,7 @@ Plan parse_plan_text(const std::string& text, const std::string& path, const Par
   read_enclaves(r, root, plan);
   read_rules(r, root, plan);
   read_alerts(r, root, plan);
+  read_forces(r, root, plan);
   check_names(r, root, plan);
   return plan;
 }

@@ -95,6 +95,18 @@ struct AlertRules {
   std::vector<Threshold> thresholds;  // DEFAULT: none
 };
 
+// What holding the plan takes (docs/forces.md): observation posts along each zone's front (its
+// boundary with zones of other parties and kinds: the DMZ's two edges, a sector's river line),
+// patrol bases by area, and the troops for both. Defaults calibrated on UNFICYP and UNDOF.
+struct Forces {
+  double post_spacing_m = 10'000;  // DEFAULT: a post every 10 km of front
+  int troops_per_post = 25;        // DEFAULT: 25, a reinforced platoon's section on rotation by shifts
+  double base_area_km2 = 150;      // DEFAULT: a patrol base for each 150 km² patrolled (or part)
+  double patrol_depth_m = 20'000;  // DEFAULT: patrolled to 20 km behind the front (all of a narrower zone)
+  int troops_per_base = 100;       // DEFAULT: 100, a company less its posts
+  double rotation = 3;             // DEFAULT: 3 troops needed per troop deployed (deployed, recovering, training)
+};
+
 struct Plan {
   std::string path;  // the TOML file
   std::string name, date, description, source;
@@ -119,6 +131,7 @@ struct Plan {
   std::vector<Rule> rules;
   MonitoringDefaults monitoring;
   AlertRules alerts;
+  std::optional<Forces> forces;       // [forces]; none: the plan is not sized
   std::vector<std::string> warnings;  // from parsing (a date past a series' end); compile reports them
 
   const Party* party(const std::string& id) const;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "io/geojson.h"
+#include "plan/forces.h"
 
 namespace truceline::report {
 
@@ -153,6 +154,21 @@ json summary_json(const plan::ZoneMap& map, const plan::PlanCheck& check) {
   }
   for (const auto& [name, a] : map.shape_area_km2) s["shapes_km2"][name] = round_to(a, 3);
   s["check"] = check_json(check);
+  if (const auto& f = map.plan.forces) {
+    const plan::ForceSizing sized = plan::size_forces(map, *f);
+    json zones = json::array(), parties = json::array();
+    for (const auto& z : sized.zones)
+      zones.push_back({{"zone", z.zone}, {"responsible", z.responsible}, {"front_km", round_to(z.front_km, 1)},
+                       {"patrolled_km2", round_to(z.patrolled_km2, 1)}, {"posts", z.posts},
+                       {"bases", z.bases}, {"troops_on_line", z.on_line}, {"troops_deployed", z.deployed}});
+    for (const auto& p : sized.parties)
+      parties.push_back({{"party", p.party}, {"posts", p.posts}, {"bases", p.bases}, {"troops_on_line", p.on_line},
+                         {"troops_deployed", p.deployed}, {"troops_total", p.total}});
+    s["forces"] = {{"post_spacing_km", f->post_spacing_m / 1000}, {"troops_per_post", f->troops_per_post},
+                   {"base_area_km2", f->base_area_km2}, {"patrol_depth_km", f->patrol_depth_m / 1000},
+                   {"troops_per_base", f->troops_per_base}, {"rotation", f->rotation},
+                   {"zones", zones}, {"parties", parties}};
+  }
   return s;
 }
 
@@ -173,6 +189,7 @@ std::string zone_table(const plan::ZoneMap& map) {
   out += pad("total", 39) + pad(grouped(std::llround(map.area_km2)), 12, true) + pad(grouped(pop_total), 13, true) + "\n\n";
   for (const auto& [name, a] : map.shape_area_km2) out += "area " + name + ": " + grouped(std::llround(a)) + " km²\n";
   for (const auto& l : map.lines) out += l.name + ": " + fmt("%.1f", l.length_km) + " km\n";
+  if (map.plan.forces) out += plan::forces_text(plan::size_forces(map, *map.plan.forces), *map.plan.forces);
   return out;
 }
 
