@@ -18,6 +18,13 @@ namespace truceline::index {
 class Locator {
  public:
   explicit Locator(const plan::ZoneMap& map, const ZoneGridOptions& opt = {});
+  // The index saved by save() for this map, read back instead of built (the compiled plan,
+  // compiled/plan_file.h): the same answers, bit for bit. Throws io::DecodeError when the bytes
+  // do not fit the map.
+  Locator(const plan::ZoneMap& map, io::ByteReader& index);
+  void save(io::ByteWriter& w) const;
+
+  const plan::ZoneMap& map() const { return map_; }
 
   // Index of the zone holding p in map.zones, or -1 when p is in no zone (outside the area).
   int zone_of(geo::LonLat p) const { return grid_.zone_of(p.lon, p.lat); }
