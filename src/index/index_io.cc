@@ -175,19 +175,25 @@ LineIndex LineIndex::load(io::ByteReader& r) {
 void Locator::save(io::ByteWriter& w) const {
   grid_.save(w);
   loc_.save(w);
+  border_reach_.save(w);
   land_border_.save(w);
   w.u64(zone_borders_.size());
-  for (const auto& z : zone_borders_) z.save(w);
+  for (size_t z = 0; z < zone_borders_.size(); ++z) {
+    zone_borders_[z].save(w);
+    zone_reach_[z].save(w);
+  }
 }
 
 Locator::Locator(const plan::ZoneMap& map, io::ByteReader& index)
     : map_(map), grid_(ZoneGrid::load(index, map.zones.size())), loc_(LineIndex::load(index)),
-      land_border_(LineIndex::load(index)) {
+      border_reach_(ReachGrid::load(index)), land_border_(LineIndex::load(index)) {
   const size_t n = index.count(8);
   // snap() reads one stretch per zone whenever the plan snaps; none otherwise.
   require(n == (map.plan.border_snap_m > 0 ? map.zones.size() : 0), "the zones' land borders");
-  zone_borders_.reserve(n);
-  for (size_t i = 0; i < n; ++i) zone_borders_.push_back(LineIndex::load(index));
+  for (size_t i = 0; i < n; ++i) {
+    zone_borders_.push_back(LineIndex::load(index));
+    zone_reach_.push_back(ReachGrid::load(index));
+  }
 }
 
 }  // namespace truceline::index

@@ -10,6 +10,7 @@
 // reference to the map, which must outlive it.
 #include "geo/geos.h"
 #include "index/line_index.h"
+#include "index/reach_grid.h"
 #include "index/zone_grid.h"
 #include "plan/zone_map.h"
 
@@ -47,8 +48,15 @@ class Locator {
   const plan::ZoneMap& map_;
   ZoneGrid grid_;
   LineIndex loc_;
-  LineIndex land_border_;                  // the whole land border: most outside points stop here
+  // Cells that may lie within border_snap_m of the land border: nearly every outside point is in
+  // none and stops here, at the cost of a byte (measuring its distance took 3× the line of
+  // contact's, docs/benchmarks.md).
+  ReachGrid border_reach_;
+  LineIndex land_border_;                  // the whole land border: the rest stop here
   std::vector<LineIndex> zone_borders_;    // each zone's stretch of it, by zone index
+  // Each stretch's cells within reach: a point near one zone's stretch is far from most others,
+  // which it would otherwise measure by scanning them whole (it lies outside their query cells).
+  std::vector<ReachGrid> zone_reach_;
 };
 
 }  // namespace truceline::index
