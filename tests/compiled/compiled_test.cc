@@ -333,7 +333,9 @@ TEST(CompiledCacheKeyTest, DefaultDirFollowsXdg) {
   setenv("XDG_CACHE_HOME", "/tmp/xdg-test", 1);
   EXPECT_EQ(default_cache_dir(), fs::path("/tmp/xdg-test/truceline"));
   setenv("XDG_CACHE_HOME", "relative", 1);  // ignored, as the specification says
-  if (const char* home = std::getenv("HOME")) EXPECT_EQ(default_cache_dir(), fs::path(home) / ".cache/truceline");
+  if (const char* home = std::getenv("HOME")) {
+    EXPECT_EQ(default_cache_dir(), fs::path(home) / ".cache/truceline");
+  }
   if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
   else unsetenv("XDG_CACHE_HOME");
 }
