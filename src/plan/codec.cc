@@ -89,17 +89,40 @@ void describe(IO& io, ZoneMap& x) {  // every field but the context, which the r
   io(x.plan, x.area, x.area_km2, x.zones, x.lines, x.shape_area_km2, x.settlements, x.warnings, x.seams, x.fragments);
 }
 
-// Strings and arrays go as a u64 length and their contents, an optional as a one-byte flag and
-// its value, a geometry as a flag and its WKB (io/binary.h).
-class Put {
+// What Put and Get share: a list of fields taken one by one, a pair as its two parts, a struct as
+// its describe(); Self gives one() for every other kind of field.
+template <class Self>
+class Fields {
  public:
-  explicit Put(io::ByteWriter& w) : w_(w) {}
   template <class... T>
   void operator()(T&... v) {
-    (one(v), ...);
+    (self().one(v), ...);
+  }
+
+ protected:
+  template <class A, class B>
+  void one(std::pair<A, B>& p) {
+    self().one(p.first);
+    self().one(p.second);
+  }
+  template <class T>
+  void one(T& x) {
+    describe(self(), x);
   }
 
  private:
+  Self& self() { return static_cast<Self&>(*this); }
+};
+
+// Strings and arrays go as a u64 length and their contents, an optional as a one-byte flag and
+// its value, a geometry as a flag and its WKB (io/binary.h).
+class Put : public Fields<Put> {
+ public:
+  explicit Put(io::ByteWriter& w) : w_(w) {}
+
+ private:
+  friend class Fields<Put>;
+  using Fields<Put>::one;
   void one(std::string& s) { w_.str(s); }
   void one(double& v) { w_.f64(v); }
   void one(int& v) { w_.i32(v); }
@@ -122,28 +145,50 @@ class Put {
     w_.boolean(v.has_value());
     if (v) one(*v);
   }
-  template <class A, class B>
-  void one(std::pair<A, B>& p) {
-    one(p.first);
-    one(p.second);
-  }
-  template <class T>
-  void one(T& x) {
-    describe(*this, x);
-  }
 
   io::ByteWriter& w_;
 };
 
-class Get {
+// The fewest bytes a value of a kind can take (an empty string its length, a struct the sum of its
+// fields): how many elements a length can honestly claim in what is left of the input.
+class MinBytes : public Fields<MinBytes> {
  public:
-  Get(io::ByteReader& r, const geo::Context& ctx) : r_(r), ctx_(ctx) {}
-  template <class... T>
-  void operator()(T&... v) {
-    (one(v), ...);
+  template <class T>
+  static size_t of() {
+    MinBytes m;
+    T x{};
+    m.one(x);
+    return m.n_;
   }
 
  private:
+  friend class Fields<MinBytes>;
+  using Fields<MinBytes>::one;
+  void one(std::string&) { n_ += 8; }
+  void one(double&) { n_ += 8; }
+  void one(int&) { n_ += 4; }
+  void one(long&) { n_ += 8; }
+  void one(geo::LonLat&) { n_ += 16; }
+  void one(geo::Geom&) { n_ += 1; }
+  template <class T>
+  void one(std::vector<T>&) {
+    n_ += 8;
+  }
+  template <class T>
+  void one(std::optional<T>&) {
+    n_ += 1;
+  }
+
+  size_t n_ = 0;
+};
+
+class Get : public Fields<Get> {
+ public:
+  Get(io::ByteReader& r, const geo::Context& ctx) : r_(r), ctx_(ctx) {}
+
+ private:
+  friend class Fields<Get>;
+  using Fields<Get>::one;
   void one(std::string& s) { s = r_.str(); }
   void one(double& v) { v = r_.f64(); }
   void one(int& v) { v = r_.i32(); }
@@ -159,23 +204,14 @@ class Get {
   }
   template <class T>
   void one(std::vector<T>& v) {
-    v.resize(r_.count(1));  // every element takes at least a byte: a bad length cannot allocate much
+    // A damaged length cannot claim more elements than the rest of the input could hold.
+    v.resize(r_.count(MinBytes::of<T>()));
     for (auto& x : v) one(x);
   }
   template <class T>
   void one(std::optional<T>& v) {
     v.reset();
-    if (!r_.boolean()) return;
-    one(v.emplace());
-  }
-  template <class A, class B>
-  void one(std::pair<A, B>& p) {
-    one(p.first);
-    one(p.second);
-  }
-  template <class T>
-  void one(T& x) {
-    describe(*this, x);
+    if (r_.boolean()) one(v.emplace());
   }
 
   io::ByteReader& r_;
