@@ -51,6 +51,19 @@ void BM_Locator_distance_to_line_m(benchmark::State& state) {
   over_points(state, [&](geo::LonLat p) { return loc.distance_to_line_m(p); });
 }
 
+// The zone as classify reads it: zone_of, and for a point outside every zone the snap to the land
+// border (Locator::locate).
+void BM_Locator_locate(benchmark::State& state) {
+  const index::Locator& loc = setup().locator;
+  over_points(state, [&](geo::LonLat p) { return loc.locate(p).zone; });
+}
+
+// What classify asks of every row: locate and the distance to the line.
+void BM_Locator_locate_and_distance(benchmark::State& state) {
+  const index::Locator& loc = setup().locator;
+  over_points(state, [&](geo::LonLat p) { return loc.locate(p).zone + loc.distance_to_line_m(p); });
+}
+
 // Ten times fewer points per iteration for the slow GEOS distances, so a run stays short.
 template <class Query>
 void over_some_points(benchmark::State& state, Query&& query) {
@@ -86,6 +99,8 @@ void BM_Locator_build(benchmark::State& state) {
 BENCHMARK(BM_ZoneGrid_zone_of)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GEOS_PreparedContains_zone)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Locator_distance_to_line_m)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Locator_locate)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Locator_locate_and_distance)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GEOS_Distance_planar)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GEOS_PreparedDistance_planar)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Locator_build)->Unit(benchmark::kMillisecond);

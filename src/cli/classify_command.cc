@@ -10,7 +10,7 @@
 #include "index/classify.h"
 #include "io/output.h"
 #include "io/progress.h"
-#include "plan/compiler.h"
+#include "index/locator.h"
 
 namespace truceline::cli {
 namespace {
@@ -18,10 +18,10 @@ namespace fs = std::filesystem;
 
 // The output streams straight to a temporary file beside the target, renamed into place at the
 // end: a refused or failed run leaves the previous file or nothing, never a partial one.
-index::ClassifyStats classify_to_file(std::istream& in, const fs::path& target, const plan::ZoneMap& map,
+index::ClassifyStats classify_to_file(std::istream& in, const fs::path& target, const index::Locator& locator,
                                       const index::ClassifyOptions& opt) {
   index::ClassifyStats stats;
-  io::write_stream_atomic(target, [&](std::ostream& out) { stats = index::classify_stream(in, out, map, opt); });
+  io::write_stream_atomic(target, [&](std::ostream& out) { stats = index::classify_stream(in, out, locator, opt); });
   return stats;
 }
 
@@ -40,7 +40,7 @@ int classify_command(const std::string& plan_path, const std::string& in_path, c
     if (!file) throw InputError(in_path, "cannot open the file", "check the path");
   }
   std::istream& in = in_path == "-" ? std::cin : file;
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
+  const auto compiled = load_plan(plan_path);
 
   index::ClassifyOptions opt;
   opt.name = in_path == "-" ? "stdin" : in_path;
@@ -53,8 +53,9 @@ int classify_command(const std::string& plan_path, const std::string& in_path, c
   io::Progress progress({"classify", ec ? 0 : static_cast<uint64_t>(size)}, io::stderr_is_terminal() && !rows_on_terminal);
   io::CountingStream counted(in, progress);
   std::istream& source = progress.enabled() ? static_cast<std::istream&>(counted) : in;
-  const index::ClassifyStats stats = out_path == "-" ? index::classify_stream(source, std::cout, map, opt)
-                                                     : classify_to_file(source, out_path, map, opt);
+  const index::Locator& locator = compiled->locator();
+  const index::ClassifyStats stats = out_path == "-" ? index::classify_stream(source, std::cout, locator, opt)
+                                                     : classify_to_file(source, out_path, locator, opt);
   progress.finish();
   if (out_path == "-" && !std::cout.flush())
     throw InputError("stdout", "writing failed", "check where the output goes");
@@ -67,7 +68,7 @@ int classify_command(const std::string& plan_path, const std::string& in_path, c
 void add_classify_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("classify", "zone, responsible party and distance to the line of contact of each CSV row");
   static std::string plan_path, in_path, out_path = "-";
-  cmd->add_option("PLAN", plan_path, "plan file (TOML)")->required();
+  cmd->add_option("PLAN", plan_path, "plan file (TOML, or a compiled plan.tlplan)")->required();
   cmd->add_option("IN", in_path, "CSV with a header naming lat and lon (or latitude/longitude) or mgrs; - for stdin")
       ->required();
   cmd->add_option("-o,--out", out_path, "output CSV, written only when complete; - for stdout")->capture_default_str();

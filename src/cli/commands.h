@@ -2,6 +2,9 @@
 // Each subcommand registers itself on the CLI11 app; main() runs the one chosen.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
+
+#include "compiled/compiled_plan.h"
 
 namespace truceline::cli {
 
@@ -28,5 +31,10 @@ std::string read_text_file(const std::string& path);
 
 // Writes one warning line to stderr.
 void warn_line(const std::string& w);
+
+// The plan every command reads: PATH a plan's TOML (compiled, or taken from the cache when it was
+// compiled from the same files) or a .tlplan (compiled/load.h); warnings and what a .tlplan holds
+// go to stderr.
+std::unique_ptr<compiled::CompiledPlan> load_plan(const std::string& path);
 
 }  // namespace truceline::cli

@@ -13,7 +13,6 @@
 #include "io/output.h"
 #include "monitor/correlate.h"
 #include "monitor/sighting.h"
-#include "plan/compiler.h"
 #include "store/store.h"
 
 namespace truceline::cli {
@@ -48,7 +47,8 @@ int export_incidents(const ExportArgs& a) {
   const formats::IncidentFormat format = formats::incident_format(a.format, a.out_path);
   if (a.window_s <= 0) throw InputError("--window", "must be more than 0 seconds", "give the time window in seconds");
   if (a.gate_sigma <= 0) throw InputError("--gate", "must be more than 0", "give the spatial gate in σ");
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
+  const auto compiled = load_plan(a.plan_path);
+  const plan::ZoneMap& map = compiled->map();
   const auto recorded = read_record(a);
   const monitor::PlaceOptions sopt = monitor::PlaceOptions::of(map.plan.monitoring);
   std::vector<monitor::Sighting> sightings;
@@ -56,7 +56,7 @@ int export_incidents(const ExportArgs& a) {
   for (const auto& r : recorded) sightings.push_back(monitor::sighting_of(r.obs, r.id, sopt));
   // The correlator wants reports in roughly increasing time; the chain holds them as received.
   std::stable_sort(sightings.begin(), sightings.end(), [](const auto& x, const auto& y) { return x.time_ms < y.time_ms; });
-  const index::Locator locator(map);
+  const index::Locator& locator = compiled->locator();
   monitor::CorrelateOptions opt;
   opt.window_ms = static_cast<int64_t>(a.window_s * 1000);
   opt.gate_sigma = a.gate_sigma;
@@ -98,7 +98,7 @@ void add_export_command(CLI::App& app, Action& action) {
   static ExportArgs inc_args, obs_args, acled_args;
 
   auto* inc = exp->add_subcommand("incidents", "the record's observations correlated into incidents");
-  inc->add_option("--plan", inc_args.plan_path, "plan file (TOML)")->required();
+  inc->add_option("--plan", inc_args.plan_path, "plan file (TOML, or a compiled plan.tlplan)")->required();
   record_options(inc, inc_args);
   inc->add_option("--format", inc_args.format, "csv, geojson, kml or acled (default: from the extension)");
   inc->add_option("--window", inc_args.window_s, "seconds within which reports can be of one event")->capture_default_str();

@@ -6,7 +6,6 @@
 #include "cli/commands.h"
 #include "formats/acled_import.h"
 #include "index/locator.h"
-#include "plan/compiler.h"
 #include "store/store.h"
 
 namespace truceline::cli {
@@ -22,8 +21,9 @@ int import_acled_command(const ImportArgs& a) {
   if (a.batch == 0) throw InputError("--batch", "must be at least 1", "give the rows per append, e.g. 1000");
   // Before the plan is compiled and the record opened (which creates a SQLite file).
   if (!std::ifstream(a.file)) throw InputError(a.file, "cannot read the file", "check the path");
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
-  const index::Locator locator(map);
+  const auto compiled = load_plan(a.plan_path);
+  const plan::ZoneMap& map = compiled->map();
+  const index::Locator& locator = compiled->locator();
   auto store = store::open_store(a.db);
   formats::AcledImportOptions opt;
   opt.submitter = a.submitter;
@@ -47,7 +47,7 @@ void add_import_command(CLI::App& app, Action& action) {
   static ImportArgs args;
   auto* acled = imp->add_subcommand("acled", "an ACLED CSV export as osint observations");
   acled->add_option("FILE", args.file, "ACLED export (CSV)")->required();
-  acled->add_option("--plan", args.plan_path, "plan file (TOML) the events are placed in")->required();
+  acled->add_option("--plan", args.plan_path, "plan file (TOML, or a compiled plan.tlplan) the events are placed in")->required();
   acled->add_option("--db", args.db, "record: SQLite file or postgresql:// URI")->required();
   acled->add_option("--submitter", args.submitter, "name the records carry")->capture_default_str();
   acled->add_option("--batch", args.batch, "rows per append (one transaction each)")->capture_default_str();

@@ -13,7 +13,6 @@
 #include "io/output.h"
 #include "io/progress.h"
 #include "monitor/correlate.h"
-#include "plan/compiler.h"
 
 namespace truceline::cli {
 namespace {
@@ -28,7 +27,8 @@ int incidents_command(const IncidentsArgs& a) {
   if (a.window_s <= 0) throw InputError("--window", "must be more than 0 seconds", "give the time window in seconds");
   if (a.gate_sigma <= 0) throw InputError("--gate", "must be more than 0", "give the spatial gate in σ");
   const formats::IncidentFormat format = formats::incident_format(a.format, a.out_path);
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
+  const auto compiled = load_plan(a.plan_path);
+  const plan::ZoneMap& map = compiled->map();
   std::ifstream in(a.obs_path, std::ios::binary);
   if (!in) throw InputError(a.obs_path, "cannot read the file", "check the path");
   // Bearing σ by mode come from the plan's [monitoring], so that a mission can state its own.
@@ -44,7 +44,7 @@ int incidents_command(const IncidentsArgs& a) {
   if (io::stderr_is_terminal() && obs.size() >= 100'000)
     std::cerr << "truceline: correlating " << obs.size() << " observations…\n";
 
-  const index::Locator locator(map);
+  const index::Locator& locator = compiled->locator();
   monitor::CorrelateOptions opt;
   opt.window_ms = static_cast<int64_t>(a.window_s * 1000);
   opt.gate_sigma = a.gate_sigma;
@@ -63,7 +63,7 @@ int incidents_command(const IncidentsArgs& a) {
 void add_incidents_command(CLI::App& app, Action& action) {
   static IncidentsArgs args;
   auto* cmd = app.add_subcommand("incidents", "correlate observations into incidents and check them against the plan");
-  cmd->add_option("PLAN", args.plan_path, "plan file (TOML)")->required();
+  cmd->add_option("PLAN", args.plan_path, "plan file (TOML, or a compiled plan.tlplan)")->required();
   cmd->add_option("OBS", args.obs_path, "observations CSV")->required();
   cmd->add_option("-o,--out", args.out_path, "incidents file: .csv, .geojson or .kml")->required();
   cmd->add_option("--format", args.format, "csv, geojson, kml or acled (default: from the extension)");

@@ -9,7 +9,7 @@
 #include "geo/errors.h"
 #include "io/geojson.h"
 #include "io/output.h"
-#include "plan/compiler.h"
+#include "compiled/compiled_plan.h"
 #include "plan/line_check.h"
 #include "plan/series.h"
 #include "store/store.h"
@@ -73,8 +73,9 @@ void record(const LineCheckArgs& a, const std::vector<plan::Advance>& advances, 
 
 int line_check_command(const LineCheckArgs& a) {
   if (!std::filesystem::exists(a.layer)) throw InputError(a.layer, "cannot read the file", "check the path");
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
-  const index::Locator locator(map);
+  const auto compiled = load_plan(a.plan_path);
+  const plan::ZoneMap& map = compiled->map();
+  const index::Locator& locator = compiled->locator();
   plan::LineCheckOptions opt;
   opt.sliver_km2 = a.sliver_km2;
   const auto advances = plan::line_check(map, locator, a.layer, opt);

@@ -7,7 +7,6 @@
 #include "cli/serving.h"
 #include "http/server.h"
 #include "index/locator.h"
-#include "plan/compiler.h"
 #include "server/api.h"
 #include "server/incident_service.h"
 #include "server/log_publisher.h"
@@ -107,8 +106,9 @@ std::optional<std::filesystem::path> dashboard_dir(const std::string& web) {
 
 int serve_command(const std::string& plan_path, const std::string& db, const std::string& listen, const std::string& web) {
   SignalStop signals;
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path), warn_line);
-  const index::Locator locator(map);
+  const auto compiled = load_plan(plan_path);
+  const plan::ZoneMap& map = compiled->map();
+  const index::Locator& locator = compiled->locator();
   auto store = store::open_store(db);
   server::Api api(map, locator, *store, g_limits);
   std::unique_ptr<server::LogPublisher> publisher;
@@ -188,7 +188,7 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   static std::string plan_path, db, listen = "127.0.0.1:8080";
   static std::string web;
   auto* serve = app.add_subcommand("serve", "run the monitoring service's HTTP API");
-  serve->add_option("--plan", plan_path, "plan file (TOML)")->required();
+  serve->add_option("--plan", plan_path, "plan file (TOML, or a compiled plan.tlplan)")->required();
   serve->add_option("--db", db, "SQLite file or postgresql:// URI")->required();
   serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
   add_limit_options(serve);

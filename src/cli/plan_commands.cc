@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "compiled/load.h"
+#include "compiled/plan_file.h"
 #include "io/output.h"
 #include "plan/check.h"
 #include "plan/compare.h"
@@ -53,9 +55,15 @@ int check_command(const CompileArgs& a) {
 
 int compile_command(const CompileArgs& a) {
   const std::string& out_dir = a.out_dir;
-  const plan::ZoneMap map = plan::compile(with_layers(plan::parse_plan(a.plan_path, {a.date}), a.layers), warn_line);
+  // Compiled whatever the cache holds, and stored there: the next command given this TOML (and
+  // these layers) loads it instead of compiling.
+  compiled::LoadOptions opt;
+  opt.warn = warn_line;
+  const auto compiled = compiled::compile_and_cache(with_layers(plan::parse_plan(a.plan_path, {a.date}), a.layers), opt);
+  const plan::ZoneMap& map = compiled->map();
   const plan::PlanCheck check = plan::check_plan(map);
   std::map<std::string, std::string> files{
+      {"plan.tlplan", compiled::encode(*compiled)},
       {"zones.geojson", report::zones_geojson(map).dump() + "\n"},
       {"lines.geojson", report::lines_geojson(map).dump() + "\n"},
       {"summary.json", report::summary_json(map, check).dump(2) + "\n"},
@@ -66,7 +74,7 @@ int compile_command(const CompileArgs& a) {
   if (!out_dir.empty()) io::write_dir_atomic(out_dir, files);
   std::cout << report::zone_table(map);
   for (const auto& w : check.warnings) std::cout << "warning: " << w << "\n";
-  if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{zones.geojson,lines.geojson,summary.json,map.svg,zones.gpkg,zones.kml}\n";
+  if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{zones.geojson,lines.geojson,summary.json,map.svg,zones.gpkg,zones.kml,plan.tlplan}\n";
   return check_status(check, a.strict);
 }
 
@@ -100,7 +108,8 @@ void add_plan_commands(CLI::App& app, Action& action) {
     c->add_flag("--strict", args.strict, "exit 1 when the check finds anything (docs/plan-format.md, Checks)");
     c->add_option("--date", args.date, "YYYY-MM-DD: the plan on this date (each series shape takes that date's layer)");
   };
-  auto* compile = plan->add_subcommand("compile", "build a plan's zones and lines; print the zone table and the check's warnings");
+  auto* compile = plan->add_subcommand(
+      "compile", "build a plan's zones and lines; print the zone table and the check's warnings; write them and plan.tlplan");
   common(compile);
   compile->add_option("-o,--out", args.out_dir, "output directory (replaced only when everything is written)");
   compile->callback([&action] { action = [] { return compile_command(args); }; });

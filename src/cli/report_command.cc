@@ -9,7 +9,6 @@
 #include "index/locator.h"
 #include "io/output.h"
 #include "monitor/observation.h"
-#include "plan/compiler.h"
 #include "report/daily_record.h"
 #include "report/daily_render.h"
 
@@ -61,8 +60,9 @@ int report_command(const ReportArgs& a) {
   check_db(a.db);
   if (!fs::is_regular_file(a.plan_path)) throw InputError("--plan " + a.plan_path, "no such plan", "give a plan file, e.g. plans/kellogg-2025-04.toml");
 
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
-  const index::Locator locator(map);
+  const auto compiled = load_plan(a.plan_path);
+  const plan::ZoneMap& map = compiled->map();
+  const index::Locator& locator = compiled->locator();
   auto store = store::open_store(a.db);
   report::DailyOptions opt;
   opt.place.points = a.points;
@@ -96,7 +96,7 @@ int report_command(const ReportArgs& a) {
 void add_report_command(CLI::App& app, Action& action) {
   static ReportArgs args;
   auto* cmd = app.add_subcommand("report", "the daily report of one day: counts, incidents, map, 30-day trend");
-  cmd->add_option("--plan", args.plan_path, "plan file (TOML)")->required();
+  cmd->add_option("--plan", args.plan_path, "plan file (TOML, or a compiled plan.tlplan)")->required();
   cmd->add_option("--db", args.db, "SQLite file or postgresql:// URI")->required();
   cmd->add_option("--day", args.day, "the day, YYYY-MM-DD")->required();
   cmd->add_option("--tz", args.tz, "UTC offset the day and times are in, +HH:MM")->capture_default_str();

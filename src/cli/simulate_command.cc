@@ -9,7 +9,6 @@
 #include "geo/errors.h"
 #include "io/output.h"
 #include "monitor/simulate.h"
-#include "plan/compiler.h"
 
 namespace truceline::cli {
 namespace {
@@ -37,7 +36,8 @@ struct SimulateArgs {
 
 int simulate_command(const SimulateArgs& a) {
   if (a.opt.events < 0) throw InputError("--events", "must be 0 or more", "give the number of true events");
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
+  const auto compiled = load_plan(a.plan_path);
+  const plan::ZoneMap& map = compiled->map();
   const monitor::Simulation sim = monitor::simulate(map, a.opt);
   write_observations(a.obs_path, sim.observations);
   if (!a.truth_path.empty()) io::write_file_atomic(a.truth_path, monitor::truth_csv(sim.truth));
@@ -54,7 +54,7 @@ int simulate_command(const SimulateArgs& a) {
 void add_simulate_command(CLI::App& app, Action& action) {
   static SimulateArgs args;
   auto* sim = app.add_subcommand("simulate", "write a synthetic observation stream along a plan's line of contact");
-  sim->add_option("PLAN", args.plan_path, "plan file (TOML)")->required();
+  sim->add_option("PLAN", args.plan_path, "plan file (TOML, or a compiled plan.tlplan)")->required();
   sim->add_option("--events", args.opt.events, "true events to simulate")->capture_default_str();
   sim->add_option("--seed", args.opt.seed, "random seed; the same seed gives the same files")->capture_default_str();
   sim->add_option("--hours", args.opt.hours, "hours the events are spread over")->capture_default_str();

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "geo/errors.h"
 #include "io/output.h"
+#include "compiled/load.h"
 #include "plan/compiler.h"
 #include "plan/timeline.h"
 #include "report/timeline_outputs.h"
@@ -27,10 +28,11 @@ std::vector<plan::SeriesLayer> window(const TimelineArgs& a) {
   return out;
 }
 
-// The plan's line of contact on `date`: the plan compiled with its series shapes on that date.
+// The plan's line of contact on `date`: the plan with its series shapes on that date, compiled
+// once and then taken from the cache.
 double line_km_on(const std::string& plan_path, const std::string& date) {
-  const plan::ZoneMap map = plan::compile(plan::parse_plan(plan_path, {date}), {});
-  const plan::Line* line = map.find_line("line_of_contact");
+  const auto compiled = compiled::load_or_compile(plan::parse_plan(plan_path, {date}));
+  const plan::Line* line = compiled->map().find_line("line_of_contact");
   return line ? line->length_km : -1;
 }
 

@@ -30,6 +30,8 @@ class Context {
 struct LonLat {
   double lon = 0;
   double lat = 0;
+
+  bool operator==(const LonLat&) const = default;
 };
 
 class Geom {

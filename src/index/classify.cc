@@ -585,6 +585,13 @@ void pump(CsvBlockReader& reader, BlockRing& ring, Writer& writer) {
 
 ClassifyStats classify_stream(std::istream& in, std::ostream& out, const plan::ZoneMap& map,
                               const ClassifyOptions& options) {
+  const Locator locator(map);
+  return classify_stream(in, out, locator, options);
+}
+
+ClassifyStats classify_stream(std::istream& in, std::ostream& out, const Locator& locator,
+                              const ClassifyOptions& options) {
+  const plan::ZoneMap& map = locator.map();
   if (options.chunk_rows == 0) throw std::invalid_argument("ClassifyOptions::chunk_rows must be > 0");
   if (options.block_bytes == 0) throw std::invalid_argument("ClassifyOptions::block_bytes must be > 0");
   io::CsvReader header_reader(in, options.name);
@@ -593,7 +600,6 @@ ClassifyStats classify_stream(std::istream& in, std::ostream& out, const plan::Z
     throw InputError(options.name, "the file is empty", "give a CSV whose first line names the columns, with lat and lon or mgrs");
   const Columns cols = coordinate_columns(header, at(options.name, header_reader.line()));
 
-  const Locator locator(map);
   const RowClassifier rows(locator, cols);
   const std::vector<std::string> zones = zone_texts(map);
   const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());

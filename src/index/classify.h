@@ -32,6 +32,8 @@
 
 namespace truceline::index {
 
+class Locator;
+
 struct ClassifyOptions {
   // Name of the input in messages ("events.csv:17: lat 'abc' is not a number").
   // DEFAULT: "input"
@@ -68,6 +70,9 @@ struct ClassifyStats {
 // Throws InputError for the whole-file failures above (nothing written to `out` then) and for
 // malformed CSV (an unterminated quote; the rows before it may already be written then).
 ClassifyStats classify_stream(std::istream& in, std::ostream& out, const plan::ZoneMap& map,
+                              const ClassifyOptions& options = {});
+// Same, through a Locator already built (a compiled plan's, compiled/compiled_plan.h) over its map.
+ClassifyStats classify_stream(std::istream& in, std::ostream& out, const Locator& locator,
                               const ClassifyOptions& options = {});
 
 }  // namespace truceline::index

@@ -138,7 +138,7 @@ void LineIndex::build_groups(int group_chains) {
     g.centre = {g.centre.x / n, g.centre.y / n, g.centre.z / n};
     for (int j = g.first; j <= g.last; ++j)
       g.radius = std::max(g.radius, chord(g.centre, chains_[j].centre) + chains_[j].radius);
-    all_groups_.push_back({static_cast<int>(groups_.size()), -kInf});
+    all_groups_.push_back({.group = static_cast<int>(groups_.size()), .bound = -kInf});
     groups_.push_back(g);
     i = g.last + 1;
   }
@@ -189,7 +189,7 @@ void LineIndex::build_cells(const LineIndexOptions& opt) {
       const double keep = threshold(nearest + rho, row_ratio_[iy]) + rho;
       for (const auto& [lb, j] : order) {
         if (lb > keep) break;
-        cell_entries_.push_back({j, lb - rho});
+        cell_entries_.push_back({.group = j, .bound = lb - rho});
       }
       cell_start_.push_back(static_cast<int>(cell_entries_.size()));
     }

@@ -29,6 +29,7 @@
 
 #include "geo/geos.h"
 #include "geo/vincenty.h"
+#include "io/binary.h"
 
 namespace truceline::index {
 
@@ -49,6 +50,12 @@ class LineIndex {
   size_t segment_count() const { return segs_.size(); }
   // Geodesic distance in metres from p to the nearest line; +inf when there are no lines.
   double distance_m(geo::LonLat p) const;
+
+  // The index as bytes (the compiled plan, compiled/plan_file.h) and back. load checks every
+  // segment, chain, group and cell range a query follows, so that bytes not written by save throw
+  // io::DecodeError instead of reading out of bounds.
+  void save(io::ByteWriter& w) const;
+  static LineIndex load(io::ByteReader& r);
 
  private:
   struct Vec3 {
@@ -85,9 +92,10 @@ class LineIndex {
     int first, last;  // its chains
   };
   // One group of a query cell's list, with a lower bound of its chord distance from any point of
-  // the cell.
+  // the cell. (Every record here is packed, no padding byte, so that save copies them whole.)
   struct CellEntry {
-    int group;
+    int32_t group;
+    int32_t unused = 0;
     double bound;
   };
   // A query point, prepared once.

@@ -1,5 +1,7 @@
 #include "index/locator.h"
 
+#include <limits>
+
 #include "geo/geodesy.h"
 
 namespace truceline::index {
@@ -38,13 +40,18 @@ Locator::Locator(const plan::ZoneMap& map, const ZoneGridOptions& opt)
     auto lines = densified(z.land_border);
     all.insert(all.end(), lines.begin(), lines.end());
     zone_borders_.emplace_back(lines, coarse);
+    zone_reach_.emplace_back(lines, map.plan.border_snap_m);
   }
   land_border_ = LineIndex(all, coarse);
+  border_reach_ = ReachGrid(all, map.plan.border_snap_m);
 }
 
 plan::Snapped Locator::snap(geo::LonLat p) const {
-  if (land_border_.empty() || land_border_.distance_m(p) > map_.plan.border_snap_m) return {};
-  return plan::snap_to_land_border(map_, [&](int z) { return zone_borders_[z].distance_m(p); });
+  if (land_border_.empty() || !border_reach_.maybe_within(p) || land_border_.distance_m(p) > map_.plan.border_snap_m)
+    return {};
+  return plan::snap_to_land_border(map_, [&](int z) {
+    return zone_reach_[z].maybe_within(p) ? zone_borders_[z].distance_m(p) : std::numeric_limits<double>::infinity();
+  });
 }
 
 }  // namespace truceline::index

@@ -10,6 +10,7 @@
 // reference to the map, which must outlive it.
 #include "geo/geos.h"
 #include "index/line_index.h"
+#include "index/reach_grid.h"
 #include "index/zone_grid.h"
 #include "plan/zone_map.h"
 
@@ -18,6 +19,13 @@ namespace truceline::index {
 class Locator {
  public:
   explicit Locator(const plan::ZoneMap& map, const ZoneGridOptions& opt = {});
+  // The index saved by save() for this map, read back instead of built (the compiled plan,
+  // compiled/plan_file.h): the same answers, bit for bit. Throws io::DecodeError when the bytes
+  // do not fit the map.
+  Locator(const plan::ZoneMap& map, io::ByteReader& index);
+  void save(io::ByteWriter& w) const;
+
+  const plan::ZoneMap& map() const { return map_; }
 
   // Index of the zone holding p in map.zones, or -1 when p is in no zone (outside the area).
   int zone_of(geo::LonLat p) const { return grid_.zone_of(p.lon, p.lat); }
@@ -40,8 +48,15 @@ class Locator {
   const plan::ZoneMap& map_;
   ZoneGrid grid_;
   LineIndex loc_;
-  LineIndex land_border_;                  // the whole land border: most outside points stop here
+  // Cells that may lie within border_snap_m of the land border: nearly every outside point is in
+  // none and stops here, at the cost of a byte (measuring its distance took 3× the line of
+  // contact's, docs/benchmarks.md).
+  ReachGrid border_reach_;
+  LineIndex land_border_;                  // the whole land border: the rest stop here
   std::vector<LineIndex> zone_borders_;    // each zone's stretch of it, by zone index
+  // Each stretch's cells within reach: a point near one zone's stretch is far from most others,
+  // which it would otherwise measure by scanning them whole (it lies outside their query cells).
+  std::vector<ReachGrid> zone_reach_;
 };
 
 }  // namespace truceline::index

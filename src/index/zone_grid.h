@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "geo/geos.h"
+#include "io/binary.h"
 
 namespace truceline::index {
 
@@ -40,6 +41,12 @@ class ZoneGrid {
     return crossed_zone(id, lon, lat);
   }
 
+  // The grid as bytes (the compiled plan, compiled/plan_file.h) and back. load checks every cell
+  // code, table slot and edge range a query would follow against `zones` (the map's zone count),
+  // so that bytes not written by save throw io::DecodeError instead of reading out of bounds.
+  void save(io::ByteWriter& w) const;
+  static ZoneGrid load(io::ByteReader& r, size_t zones);
+
   int nx() const { return nx_; }
   int ny() const { return ny_; }
   size_t crossed_cells() const { return refs_.size(); }
@@ -47,14 +54,17 @@ class ZoneGrid {
 
  private:
   static constexpr uint8_t kCrossed = 255;
+  // Records are packed (no padding byte), so that save can copy them whole (io/binary.h).
   struct Edge {
     double ax, ay, bx, by;
-    int zone;
+    int32_t zone;
+    int32_t unused = 0;
   };
   struct Ref {
     double x, y;
     uint64_t zones;  // bit z set when the reference point lies in zone z
   };
+  ZoneGrid() = default;  // for load
   int crossed_zone(uint32_t id, double lon, double lat) const;
   uint32_t find_crossed(uint32_t id) const;
 

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "geo/errors.h"
+#include "geo/wkb.h"
 
 namespace truceline::io::ogr {
 
@@ -120,15 +121,9 @@ OGRFieldType ogr_type(FieldType t) {
 }
 
 GeometryPtr to_ogr(const geo::Geom& g, OGRSpatialReferenceH srs, int layer_type) {
-  GEOSWKBWriter* w = GEOSWKBWriter_create_r(g.h());
-  if (!w) throw GeometryError("GEOS cannot create a WKB writer");
-  size_t size = 0;
-  unsigned char* wkb = GEOSWKBWriter_write_r(g.h(), w, g.get(), &size);
-  GEOSWKBWriter_destroy_r(g.h(), w);
-  if (!wkb) throw GeometryError("GEOS cannot write WKB: " + g.ctx().last_error());
+  const std::string wkb = geo::to_wkb(g);
   OGRGeometryH raw = nullptr;
-  const OGRErr err = OGR_G_CreateFromWkb(wkb, srs, &raw, static_cast<int>(size));
-  GEOSFree_r(g.h(), wkb);
+  const OGRErr err = OGR_G_CreateFromWkb(wkb.data(), srs, &raw, static_cast<int>(wkb.size()));
   GeometryPtr geom(raw);
   if (err != OGRERR_NONE || !geom) fail("cannot convert a geometry to OGR");
   // A polygon in a multipolygon layer (and a line in a multiline one) is promoted; GeoPackage
@@ -171,12 +166,11 @@ geo::Geom to_geos(const geo::Context& ctx, OGRGeometryH g, const std::string& wh
   std::string wkb(static_cast<size_t>(OGR_G_WkbSize(g)), '\0');
   if (OGR_G_ExportToWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data())) != OGRERR_NONE)
     throw InputError(where, last_error("cannot export a geometry"));
-  GEOSWKBReader* r = GEOSWKBReader_create_r(ctx.handle());
-  if (!r) throw GeometryError("GEOS cannot create a WKB reader");
-  GEOSGeometry* out = GEOSWKBReader_read_r(ctx.handle(), r, reinterpret_cast<const unsigned char*>(wkb.data()), wkb.size());
-  GEOSWKBReader_destroy_r(ctx.handle(), r);
-  if (!out) throw InputError(where, "GEOS cannot read the geometry: " + ctx.last_error());
-  return geo::Geom(ctx, out);
+  try {
+    return geo::from_wkb(ctx, wkb);
+  } catch (const GeometryError& e) {
+    throw InputError(where, e.what());
+  }
 }
 
 ReadLayer read_layer(const geo::Context& ctx, OGRLayerH layer, const std::string& path) {

@@ -359,6 +359,20 @@ void check_names(const Reader& r, const toml::table& root, const Plan& plan) {
 
 }  // namespace
 
+std::vector<std::string> Plan::layer_paths() const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& p) {
+    if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  };
+  add(area_layer);
+  add(land_border_layer);
+  add(settlements_layer);
+  for (const auto& s : shapes) add(s.layer);
+  add(line.layer);
+  if (divide) add(divide->layer);
+  return out;
+}
+
 const Party* Plan::party(const std::string& id) const {
   for (const auto& p : parties)
     if (p.id == id) return &p;

@@ -12,6 +12,8 @@ namespace truceline::plan {
 struct Party {
   std::string id, name, lead, colour;
   std::string role;  // "party", "contingent" or "mission"
+
+  bool operator==(const Party&) const = default;
 };
 
 // A named area built from layers, regions or other shapes. Exactly one source is set.
@@ -23,6 +25,8 @@ struct ShapeDef {
   std::vector<std::string> regions;                // region ids of the area layer
   std::vector<std::vector<geo::LonLat>> polygon;   // inline rings, [lon, lat]
   std::vector<std::string> union_of;               // other shapes
+
+  bool operator==(const ShapeDef&) const = default;
 };
 
 struct LineOfContact {
@@ -32,27 +36,37 @@ struct LineOfContact {
   double min_piece_m = 5000;
   std::string inside = "inside";    // name of the side within `boundary_of` (or left of a given line)
   std::string outside = "outside";  // name of the other side
+
+  bool operator==(const LineOfContact&) const = default;
 };
 
 struct Dmz {
   double inside_m = 0, outside_m = 0;
+
+  bool operator==(const Dmz&) const = default;
 };
 
 struct Divide {
   std::string layer;            // GeoJSON line crossing the area
   std::string left = "left";    // side on the left when following the line, as a river's left bank
   std::string right = "right";
+
+  bool operator==(const Divide&) const = default;
 };
 
 struct ZoneDef {
   std::string id, name, kind, responsible, colour;
   std::vector<std::string> within;  // intersection of these shapes; empty = the whole area
+
+  bool operator==(const ZoneDef&) const = default;
 };
 
 // Weapons of a class stay this far from the line of contact on each side.
 struct Withdrawal {
   std::string weapon_class, label;
   double inside_m = 0, outside_m = 0;
+
+  bool operator==(const Withdrawal&) const = default;
 };
 
 // A part of a zone that lies apart from the zone's main body on purpose (an exclave, a pocket held
@@ -61,6 +75,8 @@ struct Enclave {
   std::string name;  // for reports; DEFAULT: the zone id
   geo::LonLat at;    // a point inside it
   std::string zone;  // zone id it belongs to
+
+  bool operator==(const Enclave&) const = default;
 };
 
 // A rule of the ceasefire that incidents are checked against.
@@ -70,12 +86,16 @@ struct Rule {
                          // (of the monitors' movement, by a party), weapons_missing (at a holding area)
   std::string severity;  // low, medium, high, critical
   std::vector<std::string> weapon_classes;  // empty: every class
+
+  bool operator==(const Rule&) const = default;
 };
 
 // How observations are read: bearing uncertainty by mode, in degrees.
 struct MonitoringDefaults {
   double bearing_sigma_saw_deg = 3;     // DEFAULT: 3° for saw and recorded
   double bearing_sigma_heard_deg = 10;  // DEFAULT: 10° for heard
+
+  bool operator==(const MonitoringDefaults&) const = default;
 };
 
 // Alert when a zone sees this many incidents breaking a rule within the window: a "threshold"
@@ -85,6 +105,8 @@ struct Threshold {
   int violations = 10;               // DEFAULT: 10 violating incidents …
   int window_minutes = 60;           // DEFAULT: … within an hour
   std::string min_severity = "low";  // DEFAULT: low — every broken rule counts
+
+  bool operator==(const Threshold&) const = default;
 };
 
 // When the service alerts a contingent (docs/plan-format.md, [alerts]).
@@ -93,6 +115,8 @@ struct AlertRules {
   // ("violation"). DEFAULT: high.
   std::string violation_severity = "high";
   std::vector<Threshold> thresholds;  // DEFAULT: none
+
+  bool operator==(const AlertRules&) const = default;
 };
 
 // What holding the plan takes (docs/forces.md): observation posts along each zone's front (its
@@ -105,6 +129,8 @@ struct Forces {
   double patrol_depth_m = 20'000;  // DEFAULT: patrolled to 20 km behind the front (all of a narrower zone)
   int troops_per_base = 100;       // DEFAULT: 100, a company less its posts
   double rotation = 3;             // DEFAULT: 3 troops needed per troop deployed (deployed, recovering, training)
+
+  bool operator==(const Forces&) const = default;
 };
 
 struct Plan {
@@ -135,6 +161,12 @@ struct Plan {
   std::vector<std::string> warnings;  // from parsing (a date past a series' end); compile reports them
 
   const Party* party(const std::string& id) const;
+  // Every layer file the plan reads, as resolved (area, land border, settlements, each shape's
+  // layer, the line's, the divide's), in that order, without repeats. The compiled-plan cache keys
+  // on these and their hashes (compiled/cache.h): a key the plan gains must be listed here.
+  std::vector<std::string> layer_paths() const;
+
+  bool operator==(const Plan&) const = default;
 };
 
 struct ParseOptions {
