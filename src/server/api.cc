@@ -171,9 +171,10 @@ void Api::mount(http::Router& router) {
     router.get("/v1/alerts", wrap(&Api::list_alerts));
     router.get("/v1/alerts/stream", wrap(&Api::alert_stream));
   }
+  if (cot_) router.get("/v1/cot", wrap(&Api::get_cot));
 }
 
-Api::Caller Api::authenticate(const http::Request& req, std::initializer_list<const char*> roles) {
+Caller Api::authenticate(const http::Request& req, std::initializer_list<const char*> roles) {
   const std::string auth = req.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
   // Browsers' EventSource cannot set headers: the token may come as ?access_token= instead.
@@ -181,12 +182,12 @@ Api::Caller Api::authenticate(const http::Request& req, std::initializer_list<co
   if (!in_query && auth.rfind(prefix, 0) != 0)
     throw ApiError(401, "unauthenticated", "send Authorization: Bearer <token> or ?access_token=<token>", "Authorization");
   const std::string hash = store::sha256_hex(in_query ? req.get_param_value("access_token") : auth.substr(prefix.size()));
-  auto token = store_.find_token(hash);
-  if (!token) throw ApiError(401, "unauthenticated", "unknown token", "Authorization");
-  if (std::none_of(roles.begin(), roles.end(), [&](const char* r) { return token->role == r; }))
-    throw ApiError(403, "forbidden", "role '" + token->role + "' may not do this", "");
+  auto caller = caller_of_token_hash(store_, hash);
+  if (!caller) throw ApiError(401, "unauthenticated", "unknown token", "Authorization");
+  if (std::none_of(roles.begin(), roles.end(), [&](const char* r) { return caller->role == r; }))
+    throw ApiError(403, "forbidden", "role '" + caller->role + "' may not do this", "");
   check_rate(hash);
-  return {token->name, token->role, token->contingent};
+  return *caller;
 }
 
 // A token bucket per token: rate_per_s, bursts of two seconds' worth.

@@ -14,6 +14,7 @@
 #include "index/locator.h"
 #include "tlog/dsse.h"
 #include "plan/zone_map.h"
+#include "server/caller.h"
 #include "store/store.h"
 
 namespace truceline::server {
@@ -27,6 +28,7 @@ struct ApiOptions {
   size_t max_replay = 1'000;  // DEFAULT: a resuming event stream replays at most 1,000 missed events
 };
 
+class CotView;
 class IncidentEngine;
 class LogPublisher;
 
@@ -44,11 +46,10 @@ class Api {
   // endpoints are served either way (from the store, so any process of a shared database
   // serves what the signer published).
   void attach(LogPublisher* publisher) { publisher_ = publisher; }
+  // Serves GET /v1/cot from `view` (docs/cot.md); call before mount(). The view must outlive the server.
+  void attach(const CotView* view) { cot_ = view; }
 
  private:
-  struct Caller {
-    std::string name, role, contingent;
-  };
   Caller authenticate(const http::Request& req, std::initializer_list<const char*> roles);
   void check_rate(const std::string& token_hash);
 
@@ -65,6 +66,7 @@ class Api {
   void incident_stream(const http::Request& req, http::Response& res);
   void list_alerts(const http::Request& req, http::Response& res);
   void alert_stream(const http::Request& req, http::Response& res);
+  void get_cot(const http::Request& req, http::Response& res);
   // Resuming a stream (Last-Event-ID).
   static int64_t last_event_id(const http::Request& req);
   std::vector<http::Event> missed_incidents(const Caller& who, int64_t last);
@@ -92,6 +94,7 @@ class Api {
   store::Store& store_;
   IncidentEngine* incidents_ = nullptr;
   LogPublisher* publisher_ = nullptr;
+  const CotView* cot_ = nullptr;
   ApiOptions opt_;
   std::string zones_geojson_;  // rendered once
 

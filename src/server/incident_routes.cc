@@ -3,11 +3,13 @@
 // streams /v1/incidents/stream and /v1/alerts/stream.
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 
 #include "monitor/observation.h"
 #include "alert/outbox.h"
 #include "server/api.h"
+#include "server/cot_view.h"
 #include "server/incident_engine.h"
 
 namespace truceline::server {
@@ -60,14 +62,9 @@ void Api::list_incidents(const http::Request& req, http::Response& res) {
   f.until_ms = time_param(req, "until");
   f.zone = req.get_param_value("zone");
   f.event = req.get_param_value("event");
-  f.responsible = req.get_param_value("responsible");
+  f.responsible = responsible_filter(who, req.get_param_value("responsible"));
   if (req.has_param("limit")) f.limit = static_cast<int>(whole_param(req, "limit", 1, opt_.max_page));
   if (req.has_param("cursor")) f.after = whole_param(req, "cursor", 0, INT64_MAX);
-  if (who.role == "contingent") {
-    // A contingent sees its own incidents only; asking for another's finds none.
-    if (!f.responsible.empty() && f.responsible != who.contingent) f.responsible = "\n";
-    else f.responsible = who.contingent;
-  }
   int64_t next = 0;
   const auto list = incidents_->list(f, &next);
   json out{{"incidents", list}, {"next_cursor", nullptr}};
@@ -80,7 +77,7 @@ void Api::get_incident(const http::Request& req, http::Response& res) {
   const std::string id = req.matches[1];
   auto inc = incidents_->get(id);
   if (!inc) refuse(404, "not_found", "no incident " + id, "id");
-  if (who.role == "contingent" && inc->value("responsible", "") != who.contingent)
+  if (!may_read_incident(who, *inc))
     refuse(403, "forbidden", "incident " + id + " is not your contingent's", "id");
   json observations = json::array();
   for (const auto& oid : (*inc)["observation_ids"])
@@ -122,7 +119,7 @@ std::vector<http::Event> Api::missed_incidents(const Caller& who, int64_t last) 
     return out;
   }
   for (const store::Record& r : recs)
-    if (who.role != "contingent" || r.body.value("responsible", "") == who.contingent)
+    if (may_read_incident(who, r.body))
       out.push_back({r.seq, http::format_event(r.seq, "incident", r.body.dump(-1, ' ', false, json::error_handler_t::replace))});
   return out;
 }
@@ -132,7 +129,7 @@ void Api::incident_stream(const http::Request& req, http::Response& res) {
   const int64_t last = last_event_id(req);
   // Subscribed before the store is read, holding live events meanwhile: a revision recorded
   // between the two is in one or the other, and one in both is sent once.
-  res.stream = incidents_->incident_events().subscribe(who.role != "contingent", who.contingent, last > 0);
+  res.stream = incidents_->incident_events().subscribe(reads_every_incident(who), who.contingent, last > 0);
   if (last > 0) res.stream->release(missed_incidents(who, last));
 }
 
@@ -178,6 +175,22 @@ void Api::alert_stream(const http::Request& req, http::Response& res) {
   const int64_t last = last_event_id(req);
   res.stream = incidents_->alert_events().subscribe(who.role != "contingent", who.contingent, last > 0);
   if (last > 0) res.stream->release(missed_alerts(who, last));
+}
+
+// The CoT feed's events as one document (docs/cot.md): the plan's shapes for any token, and the
+// incidents its role may read whose last report is at or after `since` (DEFAULT: the last 24 h).
+void Api::get_cot(const http::Request& req, http::Response& res) {
+  const Caller who = authenticate(req, {"observer", "contingent", "analyst", "admin"});
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t since = time_param(req, "since").value_or(now - 24 * 3600'000LL);
+  std::vector<std::string> events = cot_->shape_events();
+  bool more = false;
+  for (std::string& e : cot_->incidents(who, since, now, 10'000, &more)) events.push_back(std::move(e));
+  // A document cut at 10,000 incidents says so; ask again with a later since.
+  if (more) res.set_header("X-Truceline-Truncated", "true");
+  res.status = 200;
+  res.set_content(formats::events_document(events), "application/xml");
 }
 
 }  // namespace truceline::server

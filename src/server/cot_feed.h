@@ -1,0 +1,58 @@
+#pragma once
+// `serve --cot-listen`: Cursor on Target over plain TCP (docs/cot.md), as TAK Server's streaming
+// inputs and ATAK's and WinTAK's TCP connections read it: <event> documents one after another.
+// Every connection gets the plan's zones and lines at once. A tool may send a token as its first
+// line ("token <secret>\n" or "<secret>\n") within token_wait_s; it then also gets the incidents
+// its role may read (server/caller.h, as the API decides), the recent ones at once and every
+// revision live. Without a token, or with an observer's: the shapes only, never the record. An
+// unknown token closes the connection.
+//
+// Event-driven on a loop of its own (Boost.Asio coroutines; CoT clients are a TAK Server or a few
+// dozen screens, not thousands of browsers), with the store's token lookup and the incident list
+// on a worker thread so that a slow disk never holds up the loop. Publishing never waits for a
+// client: each has a bounded queue (http::EventStream), and one max_queue events behind is
+// disconnected, what was queued for it dropped; a TAK client reconnects and gets the picture again.
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "server/cot_view.h"
+#include "store/store.h"
+
+namespace truceline::server {
+
+struct CotFeedOptions {
+  double token_wait_s = 5;   // DEFAULT: 5 s after connecting for the token line; later lines are ignored
+  size_t max_queue = 1024;   // DEFAULT: 1,024 events waiting for one client, then it is disconnected
+  size_t max_clients = 1000; // DEFAULT: 1,000 connections; a further one is closed at once
+  // On authentication, incidents whose last report is this recent are sent. DEFAULT: 24 h.
+  int64_t recent_ms = 24 * 3600'000LL;
+};
+
+class CotFeed {
+ public:
+  // The view and the store must outlive the feed.
+  CotFeed(const CotView& view, store::Store& store, const CotFeedOptions& opt = {});
+  ~CotFeed();
+  CotFeed(const CotFeed&) = delete;
+  CotFeed& operator=(const CotFeed&) = delete;
+
+  // Binds and listens; returns the port (0: any free one). Throws std::runtime_error.
+  int listen(const std::string& host, int port);
+  // Runs the loop and the worker on threads of their own.
+  void start();
+  // Closes the listener and every connection; joins the threads. Idempotent.
+  void stop();
+  // A revision (IncidentEngine::on_revision): queued for every client that may read it.
+  void publish(const nlohmann::json& revision, int64_t seq);
+  // Clients connected now, and those of them that get incidents (authenticated, not observers).
+  size_t clients() const;
+  size_t subscribers() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace truceline::server

@@ -1,0 +1,219 @@
+// The CoT feed over real TCP: the plan's shapes for anyone, a token line for the record, each
+// role's incidents only (server/caller.h), an unknown token closed, and a client that stops
+// reading disconnected while another gets every event.
+#include "server/cot_feed.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "index/locator.h"
+#include "server/api.h"
+#include "server/incident_engine.h"
+#include "support.h"
+
+namespace truceline::server {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// A blocking TCP client; reads give up after 20 s (a bound for a hung test, not a measurement).
+class Client {
+ public:
+  explicit Client(int port, int rcvbuf = 0) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    if (rcvbuf) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    timeval tv{20, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  }
+  ~Client() { close(fd_); }
+  void send_line(const std::string& line) { ASSERT_EQ(::send(fd_, (line + "\n").data(), line.size() + 1, 0), ssize_t(line.size() + 1)); }
+  // Reads until the text holds `needle` (true), or the connection ends or times out (false).
+  bool read_until(const std::string& needle) {
+    while (text_.find(needle, seen_) == std::string::npos) {
+      if (!read_some()) return false;
+    }
+    seen_ = text_.find(needle, seen_) + needle.size();
+    return true;
+  }
+  // Reads to the end; true when the server closed the connection (not a timeout).
+  bool read_to_end() {
+    while (read_some()) {
+    }
+    return eof_;
+  }
+  const std::string& text() const { return text_; }
+  size_t count(const std::string& needle) const {
+    size_t n = 0;
+    for (size_t at = text_.find(needle); at != std::string::npos; at = text_.find(needle, at + 1)) ++n;
+    return n;
+  }
+
+ private:
+  bool read_some() {
+    char buf[65536];
+    const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) {
+      eof_ = n == 0;
+      return false;
+    }
+    text_.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+  int fd_;
+  std::string text_;
+  size_t seen_ = 0;
+  bool eof_ = false;
+};
+
+json revision(int n, const std::string& responsible, size_t padding = 0) {
+  return json{{"id", "i-" + std::to_string(n)}, {"revision", 1}, {"first_time", "2025-04-12T06:30:00.000Z"},
+              {"last_time", "2025-04-12T06:30:00.000Z"}, {"event", "explosion"}, {"lat", 48.0}, {"lon", 37.0},
+              {"err_major_m", 100.0}, {"err_minor_m", 50.0}, {"err_azimuth_deg", 0.0}, {"n_observations", 1},
+              {"observation_ids", {"o-1"}}, {"zone", std::string(padding, 'z') + "dmz"}, {"zone_kind", "dmz"},
+              {"responsible", responsible}, {"violations", json::array()}};
+}
+
+// Waits (20 s at most, a bound for a hung test) until `f()` holds.
+template <class F>
+bool eventually(F f) {
+  for (int i = 0; i < 2000; ++i) {
+    if (f()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+class CotFeedTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { locator_ = new index::Locator(testing::default_map()); }
+  static void TearDownTestSuite() { delete locator_; }
+
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("truceline-cot-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    store_ = store::open_store((dir_ / "record.sqlite").string());
+    for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
+             {"obs", "observer", ""}, {"uk", "contingent", "uk"}, {"analyst", "analyst", ""}})
+      tokens_[name] = create_token(*store_, {name, role, contingent});
+    // Not started: the feed is fed by hand here; the engine only answers the (empty) list.
+    engine_ = std::make_unique<IncidentEngine>(testing::default_map(), *locator_, *store_);
+    view_ = std::make_unique<CotView>(testing::default_map(), *engine_, formats::CotOptions{});
+  }
+  void start(const CotFeedOptions& opt = {}) {
+    feed_ = std::make_unique<CotFeed>(*view_, *store_, opt);
+    port_ = feed_->listen("127.0.0.1", 0);
+    feed_->start();
+  }
+  void TearDown() override {
+    feed_.reset();
+    view_.reset();
+    engine_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  static std::string uid(int n) { return "uid=\"truceline.incident.i-" + std::to_string(n) + "\""; }
+  // The last shape of the plan: a client has every shape once it has read it.
+  std::string last_shape() const {
+    const std::string& e = view_->shape_events().back();
+    return e.substr(0, e.find('>') + 1);
+  }
+
+  static index::Locator* locator_;
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<IncidentEngine> engine_;
+  std::unique_ptr<CotView> view_;
+  std::unique_ptr<CotFeed> feed_;
+  int port_ = 0;
+};
+
+index::Locator* CotFeedTest::locator_ = nullptr;
+
+TEST_F(CotFeedTest, EveryConnectionGetsTheShapesAtOnce) {
+  start();
+  Client plain(port_);
+  ASSERT_TRUE(plain.read_until(last_shape()));
+  EXPECT_EQ(plain.count("<event "), view_->shape_events().size());
+  EXPECT_EQ(plain.count("type=\"u-d-f\""), view_->shape_events().size());
+}
+
+// Revisions published before a client shows a token never reach it: after its token it gets a
+// marker published later, and whatever was queued for it would have come first.
+TEST_F(CotFeedTest, WithoutATokenNoIncidentThenWithOneItsRole) {
+  start();
+  Client plain(port_), uk(port_), analyst(port_);
+  ASSERT_TRUE(plain.read_until(last_shape()));
+  uk.send_line("token " + tokens_["uk"]);
+  analyst.send_line(tokens_["analyst"]);  // the bare token works too
+  ASSERT_TRUE(eventually([&] { return feed_->subscribers() == 2; }));
+  feed_->publish(revision(1, "uk"), 10);
+  feed_->publish(revision(2, "fr"), 11);
+  ASSERT_TRUE(analyst.read_until(uid(1)));
+  ASSERT_TRUE(analyst.read_until(uid(2)));
+  plain.send_line("token " + tokens_["analyst"]);
+  ASSERT_TRUE(eventually([&] { return feed_->subscribers() == 3; }));
+  feed_->publish(revision(3, "uk"), 12);
+  ASSERT_TRUE(uk.read_until(uid(3)));
+  ASSERT_TRUE(plain.read_until(uid(3)));
+  EXPECT_EQ(uk.count(uid(1)), 1u);
+  EXPECT_EQ(uk.count(uid(2)), 0u) << "a contingent got another's incident";
+  EXPECT_EQ(plain.count(uid(1)) + plain.count(uid(2)), 0u) << "a connection without a token got incidents";
+}
+
+TEST_F(CotFeedTest, AnObserverGetsTheShapesOnly) {
+  start();
+  Client observer(port_);
+  observer.send_line("token " + tokens_["obs"]);
+  ASSERT_TRUE(observer.read_until(last_shape()));
+  // The worker takes tokens in turn: once the analyst's is in, the observer's was handled.
+  Client analyst(port_);
+  analyst.send_line("token " + tokens_["analyst"]);
+  ASSERT_TRUE(eventually([&] { return feed_->subscribers() >= 1; }));
+  EXPECT_EQ(feed_->subscribers(), 1u);
+  EXPECT_EQ(feed_->clients(), 2u);
+}
+
+TEST_F(CotFeedTest, AnUnknownTokenIsClosed) {
+  start();
+  Client c(port_);
+  c.send_line("token not-a-token");
+  EXPECT_TRUE(c.read_to_end());
+  EXPECT_TRUE(eventually([&] { return feed_->clients() == 0; }));
+}
+
+// A client that stops reading fills its socket, then its queue of 8, and is disconnected; the
+// client that reads gets all 3,000 events of 8 KB (24 MB, beyond what the kernel buffers hold).
+TEST_F(CotFeedTest, ASlowReaderIsDroppedAndStallsNoOne) {
+  CotFeedOptions opt;
+  opt.max_queue = 8;
+  start(opt);
+  Client slow(port_, 4096), fast(port_);
+  slow.send_line("token " + tokens_["analyst"]);
+  fast.send_line("token " + tokens_["analyst"]);
+  ASSERT_TRUE(eventually([&] { return feed_->subscribers() == 2; }));
+  const int kEvents = 3000;
+  for (int n = 1; n <= kEvents; ++n) {
+    feed_->publish(revision(n, "uk", 8000), n);
+    ASSERT_TRUE(fast.read_until(uid(n))) << n;
+  }
+  EXPECT_TRUE(eventually([&] { return feed_->clients() == 1; })) << "the slow reader is still connected";
+  EXPECT_TRUE(slow.read_to_end());
+  EXPECT_LT(slow.count("<event "), view_->shape_events().size() + kEvents);
+}
+
+}  // namespace
+}  // namespace truceline::server
