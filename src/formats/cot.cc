@@ -4,13 +4,16 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
+#include "io/xml_text.h"
 #include "monitor/observation.h"
 
 namespace truceline::formats {
 namespace {
 
 using nlohmann::json;
+using io::xml_escape;
 
 // 64-point Gauss–Legendre nodes and weights on [−1, 1], by Newton's method on P₆₄ (exact to the
 // last bits of a double after a few steps).
@@ -58,6 +61,11 @@ std::string str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+double num(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
 // "#c8553d" → TAK's colour: ARGB as a signed 32-bit integer, the form ATAK writes.
 std::string tak_colour(const std::string& hex, unsigned alpha) {
   unsigned rgb = 0x808080;
@@ -89,7 +97,7 @@ std::string joined(const std::vector<std::string>& v, const char* sep) {
 // the place, which rules it breaks, and the uncertainty.
 std::string remarks(const json& inc) {
   std::string r = str(inc, "event");
-  const int64_t n = inc.value("n_observations", 0);
+  const auto n = static_cast<int64_t>(num(inc, "n_observations"));
   r += ", " + std::to_string(n) + (n == 1 ? " observation" : " observations");
   r += "; zone " + (str(inc, "zone").empty() ? std::string("none") : str(inc, "zone"));
   if (!str(inc, "zone_kind").empty()) r += " (" + str(inc, "zone_kind") + ")";
@@ -99,10 +107,10 @@ std::string remarks(const json& inc) {
     for (const json& x : *v) broken.push_back(str(x, "rule") + " (" + str(x, "severity") + ")");
   r += "; breaks " + (broken.empty() ? std::string("no rule") : joined(broken, ", "));
   if (!str(inc, "origin_side").empty()) r += "; fire from the " + str(inc, "origin_side") + " side";
-  r += "; 1σ ellipse " + fixed(inc.value("err_major_m", 0.0), 0) + " × " + fixed(inc.value("err_minor_m", 0.0), 0) +
-       " m, major axis " + fixed(inc.value("err_azimuth_deg", 0.0), 1) + "°";
+  r += "; 1σ ellipse " + fixed(num(inc, "err_major_m"), 0) + " × " + fixed(num(inc, "err_minor_m"), 0) +
+       " m, major axis " + fixed(num(inc, "err_azimuth_deg"), 1) + "°";
   r += "; first " + str(inc, "first_time") + ", last " + str(inc, "last_time");
-  r += "; revision " + std::to_string(inc.value("revision", 0));
+  r += "; revision " + std::to_string(static_cast<int64_t>(num(inc, "revision")));
   return r;
 }
 
@@ -188,41 +196,6 @@ void add_line_shapes(const geo::Context& ctx, const plan::Line& l, size_t n, con
   }
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// The code point of the UTF-8 sequence at s[i], advancing i; U+FFFD (one byte) when malformed.
-uint32_t next_code_point(std::string_view s, size_t& i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  const int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return ++i, 0xFFFD;
-  uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return ++i, 0xFFFD;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return ++i, 0xFFFD;
-  i += len;
-  return cp;
-}
-
 }  // namespace
 
 double probability_within(const monitor::Ellipse& e, double r) {
@@ -255,26 +228,6 @@ double circular_error_m(const monitor::Ellipse& e) {
   return 0.5 * (lo + hi);
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const uint32_t cp = next_code_point(s, i);
-    switch (cp) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') out.push_back(' ');
-        else if (cp == 0xFFFE || cp == 0xFFFF) append_utf8(out, 0xFFFD);
-        else append_utf8(out, cp);
-    }
-  }
-  return out;
-}
-
 std::string cot_how(const json& incident) {
   if (str(incident, "position_method") != "given") return "h-e";
   const std::string by = str(incident, "position_given_by");
@@ -300,12 +253,13 @@ std::string incident_delete(const std::string& incident_id, int64_t now_ms, cons
 
 std::string incident_event(const json& inc, int64_t now_ms, const CotOptions& opt) {
   const std::string id = str(inc, "id");
-  if (inc.value("n_observations", 0) == 0) return incident_delete(id, now_ms, opt);
-  if (!inc.contains("lat") || !inc["lat"].is_number() || !inc["lon"].is_number()) return "";
-  const monitor::Ellipse err{inc.value("err_major_m", 0.0), inc.value("err_minor_m", 0.0), inc.value("err_azimuth_deg", 0.0)};
+  if (num(inc, "n_observations") == 0) return incident_delete(id, now_ms, opt);
+  const auto lat = inc.find("lat"), lon = inc.find("lon");
+  if (lat == inc.end() || lon == inc.end() || !lat->is_number() || !lon->is_number()) return "";
+  const monitor::Ellipse err{num(inc, "err_major_m"), num(inc, "err_minor_m"), num(inc, "err_azimuth_deg")};
   const int64_t first = monitor::parse_time_ms(str(inc, "first_time")).value_or(now_ms);
   std::string e = event_head(incident_uid(id, opt), "a-u-G", cot_how(inc), now_ms, std::min(first, now_ms), now_ms + opt.stale_ms);
-  e += point(inc["lat"].get<double>(), inc["lon"].get<double>(), fixed(circular_error_m(err), 1));
+  e += point(lat->get<double>(), lon->get<double>(), fixed(circular_error_m(err), 1));
   e += "<detail>";
   e += "<contact" + attr("callsign", id + " " + str(inc, "event")) + "/>";
   e += "<remarks>" + xml_escape(remarks(inc)) + "</remarks>";

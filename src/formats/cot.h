@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "monitor/incident.h"
@@ -36,16 +35,12 @@ struct CotOptions {
 
 // CoT's `ce`: the radius of the circle about the fix that holds the event with the probability a
 // circular 1σ holds, 1 − e^(−1/2) ≈ 39.35 %, for the Gaussian of the 1σ ellipse (major a, minor b).
-// Equals σ for a circle (a = b = σ); 0.5152·a for a degenerate ellipse (b = 0); always between
+// Equals σ for a circle (a = b = σ); 0.5150·a for a degenerate ellipse (b = 0); always between
 // those for a given a. Solved by bisection on the exact probability (a one-dimensional integral,
 // 64-point Gauss–Legendre), to better than 1 mm or 10⁻⁶ of a.
 double circular_error_m(const monitor::Ellipse& e);
 // The probability that the event lies within `r` metres of the fix, for the ellipse's Gaussian.
 double probability_within(const monitor::Ellipse& e, double r);
-
-// Text for an XML attribute or element: & < > " ' as entities; control characters XML 1.0 cannot
-// hold (all below 0x20 but tab, newline and return) become spaces; invalid UTF-8 becomes U+FFFD.
-std::string xml_escape(std::string_view s);
 
 // CoT's `how` for an incident's position (docs/cot.md): "h-e" when estimated; for a given one
 // "h-t" from a patrol, "m-i" from a camera, UAV, sensor or satellite, "m-p" from open sources,

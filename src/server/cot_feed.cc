@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "http/acceptor.h"
 #include "http/beast.h"
 #include "server/sse.h"
 
@@ -184,17 +185,7 @@ CotFeed::CotFeed(const CotView& view, store::Store& store, const CotFeedOptions&
 CotFeed::~CotFeed() { stop(); }
 
 int CotFeed::listen(const std::string& host, int port) {
-  error_code ec;
-  const auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  if (ec) throw std::runtime_error("'" + host + "' is not an IP address");
-  auto acc = std::make_unique<tcp::acceptor>(impl_->io);
-  const tcp::endpoint ep(address, static_cast<unsigned short>(port));
-  acc->open(ep.protocol(), ec);
-  if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acc->bind(ep, ec);
-  if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
-  impl_->acceptor = std::move(acc);
+  impl_->acceptor = http::listening_acceptor(impl_->io, host, port);
   return impl_->acceptor->local_endpoint().port();
 }
 

@@ -3,13 +3,13 @@
 // reading disconnected while another gets every event.
 #include "server/cot_feed.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "index/locator.h"
@@ -26,16 +26,7 @@ namespace fs = std::filesystem;
 // A blocking TCP client; reads give up after 20 s (a bound for a hung test, not a measurement).
 class Client {
  public:
-  explicit Client(int port, int rcvbuf = 0) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    if (rcvbuf) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-    timeval tv{20, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  }
+  explicit Client(int port, int rcvbuf = 0) : fd_(testing::connect_loopback(port, 20, rcvbuf)) { EXPECT_GE(fd_, 0); }
   ~Client() { close(fd_); }
   void send_line(const std::string& line) { ASSERT_EQ(::send(fd_, (line + "\n").data(), line.size() + 1, 0), ssize_t(line.size() + 1)); }
   // Reads until the text holds `needle` (true), or the connection ends or times out (false).
@@ -112,7 +103,9 @@ class CotFeedTest : public ::testing::Test {
     engine_ = std::make_unique<IncidentEngine>(testing::default_map(), *locator_, *store_);
     view_ = std::make_unique<CotView>(testing::default_map(), *engine_, formats::CotOptions{});
   }
-  void start(const CotFeedOptions& opt = {}) {
+  // Tokens may come a minute after connecting: a loaded machine must not make a test's line late.
+  void start(CotFeedOptions opt = {}) {
+    opt.token_wait_s = 60;
     feed_ = std::make_unique<CotFeed>(*view_, *store_, opt);
     port_ = feed_->listen("127.0.0.1", 0);
     feed_->start();

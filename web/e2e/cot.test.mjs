@@ -33,7 +33,7 @@ function connect(port, token) {
 // Every <event>…</event> of a stream or document, each parsed by node-cot (which throws on one
 // its schema refuses).
 function events(text) {
-  return (text.match(/<event[\s\S]*?<\/event>/g) ?? []).map((xml) => new CoT(xml));
+  return (text.match(/<event\s[\s\S]*?<\/event>/g) ?? []).map((xml) => new CoT(xml));
 }
 
 const attrs = (cot) => cot.raw.event._attributes;
