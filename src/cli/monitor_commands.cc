@@ -39,6 +39,7 @@ LogArgs g_log;
 struct CotArgs {
   std::string listen;  // "": no CoT port (GET /v1/cot is served either way)
   std::string link;    // the dashboard's address in each incident's link; "": the --listen address
+  std::string tls_listen, tls_cert, tls_key, client_ca, clients;  // TLS with client certificates
 };
 CotArgs g_cot;
 
@@ -112,6 +113,36 @@ void add_limit_options(CLI::App* serve) {
 }
 
 
+server::CotFeedOptions cot_feed_options() {
+  server::CotFeedOptions o;
+  o.tls_cert = g_cot.tls_cert.empty() ? g_http.tls_cert : g_cot.tls_cert;
+  o.tls_key = g_cot.tls_key.empty() ? g_http.tls_key : g_cot.tls_key;
+  o.client_ca = g_cot.client_ca;
+  if (!g_cot.clients.empty()) {
+    try {
+      o.client_tokens = server::cot_client_tokens(read_text_file(g_cot.clients), g_cot.clients);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("--cot-clients", e.what(), "see docs/cot.md, TLS");
+    }
+  }
+  if (!g_cot.tls_listen.empty() && o.client_ca.empty())
+    throw InputError("--cot-tls-listen", "TAK clients authenticate with certificates", "pass --cot-client-ca, the CA that signs them");
+  return o;
+}
+
+// Binds one of the feed's ports and says which.
+void listen_cot(server::CotFeed& feed, const std::string& address, bool tls) {
+  const char* option = tls ? "--cot-tls-listen" : "--cot-listen";
+  const auto [host, port] = split_listen(address, option);
+  int bound = 0;
+  try {
+    bound = tls ? feed.listen_tls(host, port) : feed.listen(host, port);
+  } catch (const std::runtime_error& e) {
+    throw InputError(option, e.what(), tls ? "check the certificate, key and CA files, and that the port is free" : "choose a free port or another address");
+  }
+  std::cout << "truceline: CoT on " << (tls ? "tls" : "tcp") << "://" << host << ":" << bound << std::endl;
+}
+
 // The dashboard's directory: --web if given (it must hold a built dashboard), else the first
 // found beside the binary or in the source tree; none found leaves the API running alone.
 std::optional<std::filesystem::path> dashboard_dir(const std::string& web) {
@@ -174,18 +205,12 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
     server::IncidentEngine& engine;
     ~StopEngineFirst() { engine.stop(); }
   } stop_engine_first{incidents.engine()};
-  if (!g_cot.listen.empty()) {
-    cot = std::make_unique<server::CotFeed>(cot_view, *store);
-    const auto [cot_host, cot_port] = split_listen(g_cot.listen);
-    int cot_bound = 0;
-    try {
-      cot_bound = cot->listen(cot_host, cot_port);
-    } catch (const std::runtime_error& e) {
-      throw InputError("--cot-listen", e.what(), "choose a free port or another address");
-    }
+  if (!g_cot.listen.empty() || !g_cot.tls_listen.empty()) {
+    cot = std::make_unique<server::CotFeed>(cot_view, *store, cot_feed_options());
+    if (!g_cot.listen.empty()) listen_cot(*cot, g_cot.listen, false);
+    if (!g_cot.tls_listen.empty()) listen_cot(*cot, g_cot.tls_listen, true);
     incidents.engine().on_revision([feed = cot.get()](const nlohmann::json& r, int64_t seq) { feed->publish(r, seq); });
     cot->start();
-    std::cout << "truceline: CoT on tcp://" << cot_host << ":" << cot_bound << std::endl;
   }
   http->start();
   signals.arm(*http);
@@ -241,6 +266,11 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   serve->add_option("--web", web, "the built dashboard served at / (DEFAULT: found beside the binary or in web/dist)");
   serve->add_option("--alerts", g_incident_opt.alerts_path, "webhooks per contingent, TOML (docs/incidents.md); DEFAULT: none, alerts go to /v1/alerts/stream only");
   serve->add_option("--cot-listen", g_cot.listen, "HOST:PORT of a Cursor on Target stream for TAK (docs/cot.md); DEFAULT: none");
+  serve->add_option("--cot-tls-listen", g_cot.tls_listen, "HOST:PORT of CoT over TLS with client certificates (TAK's 8089; docs/cot.md)");
+  serve->add_option("--cot-tls-cert", g_cot.tls_cert, "PEM certificate chain of the CoT TLS port (DEFAULT: --tls-cert)");
+  serve->add_option("--cot-tls-key", g_cot.tls_key, "PEM private key of --cot-tls-cert (DEFAULT: --tls-key)");
+  serve->add_option("--cot-client-ca", g_cot.client_ca, "PEM CA whose client certificates the CoT TLS port accepts");
+  serve->add_option("--cot-clients", g_cot.clients, "TOML: client certificates and the tokens whose roles they get (docs/cot.md)");
   serve->add_option("--cot-link", g_cot.link, "the dashboard's address that CoT events link to (DEFAULT: the --listen address)");
   serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, web); }; });
 

@@ -1,6 +1,6 @@
 #pragma once
-// A listening TCP socket for the servers of `serve` (HTTP, CoT): one way to read the address,
-// bind and listen, and one set of errors.
+// Listening sockets and TLS contexts for the servers of `serve` (HTTP, CoT): one way to read the
+// address, bind and listen, load certificates, and one set of errors.
 #include <memory>
 #include <string>
 
@@ -13,5 +13,9 @@ namespace truceline::http {
 // retransmissions. Throws std::runtime_error for an address that is not an IP address or a port
 // that cannot be bound.
 std::unique_ptr<boost::asio::ip::tcp::acceptor> listening_acceptor(boost::asio::io_context& io, const std::string& host, int port);
+
+// A TLS server context (TLS 1.2 and later) with the PEM certificate chain and private key.
+// Throws std::runtime_error naming the file that does not load.
+boost::asio::ssl::context server_tls_context(const std::string& cert_file, const std::string& key_file);
 
 }  // namespace truceline::http

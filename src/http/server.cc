@@ -120,17 +120,7 @@ struct Server::Impl {
   bool started = false, stopping = false, done = false;
 };
 
-void Server::Impl::load_tls() {
-  if (opt.tls_cert.empty() || opt.tls_key.empty()) throw std::runtime_error("TLS needs both a certificate and a key file");
-  tls.emplace(asio::ssl::context::tls_server);
-  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                   asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-  error_code ec;
-  tls->use_certificate_chain_file(opt.tls_cert, ec);
-  if (ec) throw std::runtime_error("cannot load the TLS certificate " + opt.tls_cert + ": " + ec.message());
-  tls->use_private_key_file(opt.tls_key, asio::ssl::context::pem, ec);
-  if (ec) throw std::runtime_error("cannot load the TLS key " + opt.tls_key + ": " + ec.message());
-}
+void Server::Impl::load_tls() { tls.emplace(server_tls_context(opt.tls_cert, opt.tls_key)); }
 
 bool Server::Impl::count_ip(const std::string& ip) {
   std::lock_guard lock(ip_mu);

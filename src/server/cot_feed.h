@@ -7,12 +7,18 @@
 // revision live. Without a token, or with an observer's: the shapes only, never the record. An
 // unknown token closes the connection.
 //
+// TLS (TAK's port 8089, listen_tls()): the client must present a certificate signed by the
+// configured CA, as TAK clients do; a certificate listed in client_tokens takes the role of that
+// token at once, without a token line. Another certificate of the CA is a plain connection (which
+// may still send a token line).
+//
 // Event-driven on a loop of its own (Boost.Asio coroutines; CoT clients are a TAK Server or a few
 // dozen screens, not thousands of browsers), with the store's token lookup and the incident list
 // on a worker thread so that a slow disk never holds up the loop. Publishing never waits for a
 // client: each has a bounded queue (http::EventStream), and one max_queue events behind is
 // disconnected, what was queued for it dropped; a TAK client reconnects and gets the picture again.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -28,6 +34,13 @@ struct CotFeedOptions {
   size_t max_clients = 1000; // DEFAULT: 1,000 connections; a further one is closed at once
   // On authentication, incidents whose last report is this recent are sent. DEFAULT: 24 h.
   int64_t recent_ms = 24 * 3600'000LL;
+  // TLS: the server's PEM certificate chain and key, and the PEM CA (or bundle) whose client
+  // certificates are accepted. DEFAULT: none (listen_tls() refuses).
+  std::string tls_cert, tls_key, client_ca;
+  // SHA-256 of a client certificate's DER (lowercase hex: `openssl x509 -noout -fingerprint
+  // -sha256` without the colons) → SHA-256 of the token whose role it gets (lowercase hex:
+  // `printf %s TOKEN | sha256sum`). The store keeps only token hashes; so does this map.
+  std::map<std::string, std::string> client_tokens;
 };
 
 class CotFeed {
@@ -38,8 +51,11 @@ class CotFeed {
   CotFeed(const CotFeed&) = delete;
   CotFeed& operator=(const CotFeed&) = delete;
 
-  // Binds and listens; returns the port (0: any free one). Throws std::runtime_error.
+  // Binds and listens for plain TCP; returns the port (0: any free one). Throws std::runtime_error.
   int listen(const std::string& host, int port);
+  // The same for TLS with client certificates (tls_cert, tls_key and client_ca must be set).
+  // Throws std::runtime_error, also for files that do not load. Either or both, before start().
+  int listen_tls(const std::string& host, int port);
   // Runs the loop and the worker on threads of their own.
   void start();
   // Closes the listener and every connection; joins the threads. Idempotent.
@@ -54,5 +70,11 @@ class CotFeed {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// CotFeedOptions::client_tokens from TOML (docs/cot.md): [[client]] tables with
+// certificate_sha256 (hex, colons and case as `openssl x509 -fingerprint -sha256` prints them) and
+// token_sha256 (hex), and an optional name. Throws std::invalid_argument naming `source` and
+// what is wrong.
+std::map<std::string, std::string> cot_client_tokens(const std::string& toml_text, const std::string& source);
 
 }  // namespace truceline::server

@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
+#include "http/beast.h"
 #include "index/locator.h"
 #include "server/api.h"
 #include "server/incident_engine.h"
@@ -206,6 +209,102 @@ TEST_F(CotFeedTest, ASlowReaderIsDroppedAndStallsNoOne) {
   EXPECT_TRUE(eventually([&] { return feed_->clients() == 1; })) << "the slow reader is still connected";
   EXPECT_TRUE(slow.read_to_end());
   EXPECT_LT(slow.count("<event "), view_->shape_events().size() + kEvents);
+}
+
+// TLS as TAK clients use it: a CA, a server certificate, and a client certificate signed by the CA.
+class CotTlsTest : public CotFeedTest {
+ protected:
+  void SetUp() override {
+    CotFeedTest::SetUp();
+    const std::string d = dir_.string();
+    const std::string cmds[] = {
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca -keyout '" + d + "/ca.key' -out '" + d + "/ca.pem'",
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout '" + d + "/server.key' -out '" + d + "/server.pem'",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=atak-1 -keyout '" + d + "/client.key' -out '" + d + "/client.csr'",
+        "openssl x509 -req -days 1 -in '" + d + "/client.csr' -CA '" + d + "/ca.pem' -CAkey '" + d + "/ca.key' -CAcreateserial -out '" +
+            d + "/client.pem'",
+        "openssl x509 -noout -fingerprint -sha256 -in '" + d + "/client.pem' -out '" + d + "/client.fp'"};
+    for (const std::string& c : cmds) ASSERT_EQ(std::system((c + " >/dev/null 2>&1").c_str()), 0) << c;
+  }
+  // The client certificate's fingerprint as openssl prints it ("AB:CD:…").
+  std::string fingerprint() const {
+    std::ifstream in(dir_ / "client.fp");
+    std::string line;
+    std::getline(in, line);
+    return line.substr(line.find('=') + 1, 95);
+  }
+  CotFeedOptions tls_options(const std::string& clients_toml) const {
+    CotFeedOptions o;
+    o.token_wait_s = 60;
+    o.tls_cert = (dir_ / "server.pem").string(), o.tls_key = (dir_ / "server.key").string();
+    o.client_ca = (dir_ / "ca.pem").string();
+    o.client_tokens = cot_client_tokens(clients_toml, "clients.toml");
+    return o;
+  }
+  void start_tls(const CotFeedOptions& o) {
+    feed_ = std::make_unique<CotFeed>(*view_, *store_, o);
+    port_ = feed_->listen_tls("127.0.0.1", 0);
+    feed_->start();
+  }
+  // What a TLS client reads until `needle` or the end; `with_certificate` false: it shows none.
+  std::string read_tls(bool with_certificate, const std::string& needle) {
+    namespace asio = boost::asio;
+    asio::io_context io;
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    if (with_certificate) {
+      ctx.use_certificate_file((dir_ / "client.pem").string(), asio::ssl::context::pem);
+      ctx.use_private_key_file((dir_ / "client.key").string(), asio::ssl::context::pem);
+    }
+    asio::ssl::stream<asio::ip::tcp::socket> s(io, ctx);
+    s.lowest_layer().connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)});
+    boost::system::error_code ec;
+    s.handshake(asio::ssl::stream_base::client, ec);
+    std::string text;
+    char buf[65536];
+    while (!ec && text.find(needle) == std::string::npos) text.append(buf, s.read_some(asio::buffer(buf), ec));
+    return text;
+  }
+};
+
+TEST_F(CotTlsTest, ACertificateTakesItsTokensRoleWithoutATokenLine) {
+  start_tls(tls_options("[[client]]\nname = \"ATAK 1\"\ncertificate_sha256 = \"" + fingerprint() + "\"\ntoken_sha256 = \"" +
+                        store::sha256_hex(tokens_["uk"]) + "\"\n"));
+  std::thread publisher([&] {
+    if (eventually([&] { return feed_->subscribers() == 1; })) {
+      feed_->publish(revision(1, "fr"), 10);
+      feed_->publish(revision(2, "uk"), 11);
+    }
+  });
+  const std::string got = read_tls(true, uid(2));
+  publisher.join();
+  EXPECT_NE(got.find(last_shape()), std::string::npos);
+  EXPECT_NE(got.find(uid(2)), std::string::npos);
+  EXPECT_EQ(got.find(uid(1)), std::string::npos) << "the UK's certificate got France's incident";
+}
+
+TEST_F(CotTlsTest, AnotherCertificateOfTheCaGetsTheShapesOnly) {
+  start_tls(tls_options(""));
+  const std::string got = read_tls(true, last_shape());
+  EXPECT_NE(got.find(last_shape()), std::string::npos);
+  EXPECT_EQ(feed_->subscribers(), 0u);
+}
+
+TEST_F(CotTlsTest, NoCertificateNoConnection) {
+  start_tls(tls_options(""));
+  EXPECT_EQ(read_tls(false, "<event ").find("<event "), std::string::npos);
+}
+
+TEST(CotClientTokens, ReadsFingerprintsAsOpensslPrintsThemAndRefusesOthers) {
+  const std::string cert(64, 'A'), token(64, 'b');
+  std::string colons;
+  for (size_t i = 0; i < 64; i += 2) colons += (i ? ":" : "") + cert.substr(i, 2);
+  const auto m = cot_client_tokens("[[client]]\ncertificate_sha256 = \"" + colons + "\"\ntoken_sha256 = \"" + token + "\"\n", "c.toml");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.begin()->first, std::string(64, 'a'));
+  EXPECT_EQ(m.begin()->second, token);
+  EXPECT_THROW(cot_client_tokens("[[client]]\ncertificate_sha256 = \"abc\"\ntoken_sha256 = \"" + token + "\"\n", "c.toml"),
+               std::invalid_argument);
+  EXPECT_THROW(cot_client_tokens("[[client]\n", "c.toml"), std::invalid_argument);
 }
 
 }  // namespace
