@@ -206,7 +206,7 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
     ~StopEngineFirst() { engine.stop(); }
   } stop_engine_first{incidents.engine()};
   if (!g_cot.listen.empty() || !g_cot.tls_listen.empty()) {
-    cot = std::make_unique<server::CotFeed>(cot_view, *store, cot_feed_options());
+    cot = std::make_unique<server::CotFeed>(cot_view, *store, cot_feed_options(), &api);
     if (!g_cot.listen.empty()) listen_cot(*cot, g_cot.listen, false);
     if (!g_cot.tls_listen.empty()) listen_cot(*cot, g_cot.tls_listen, true);
     incidents.engine().on_revision([feed = cot.get()](const nlohmann::json& r, int64_t seq) { feed->publish(r, seq); });

@@ -1,10 +1,16 @@
 #include "formats/cot.h"
 
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
+#include <sstream>
 
 #include "io/xml_text.h"
 #include "monitor/observation.h"
@@ -268,6 +274,61 @@ std::string incident_event(const json& inc, int64_t now_ms, const CotOptions& op
          " mime=\"text/html\" relation=\"r-u\"/>";
   e += "</detail></event>";
   return e;
+}
+
+namespace {
+
+// The observation model's kinds a spot report can be without further fields (a restriction, a
+// weapons-site check, casualties and damage need theirs), as TAK users would write them.
+constexpr const char* kSpotKinds[] = {"explosion", "projectile", "muzzle flash", "illumination flare", "burst", "shot",
+                                      "heavy weapon", "armour", "troops", "aircraft", "uav"};
+
+// The first kind the remarks name as a word, or "other".
+std::string spot_kind(std::string remarks) {
+  for (char& c : remarks) c = c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  size_t best = std::string::npos;
+  std::string kind = "other";
+  for (const char* k : kSpotKinds) {
+    const std::string w = k;
+    for (size_t at = remarks.find(w); at != std::string::npos; at = remarks.find(w, at + 1)) {
+      const bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(remarks[at - 1]));
+      const size_t after = at + w.size();
+      const bool ends = after == remarks.size() || !std::isalnum(static_cast<unsigned char>(remarks[after]));
+      if (starts && ends && at < best) best = at, kind = w;
+      if (starts && ends) break;
+    }
+  }
+  for (char& c : kind) c = c == ' ' ? '_' : c;
+  return kind;
+}
+
+}  // namespace
+
+std::optional<SpotReport> spot_report(const std::string& event_xml) {
+  namespace pt = boost::property_tree;
+  pt::ptree doc;
+  try {
+    std::istringstream in(event_xml);
+    pt::read_xml(in, doc);
+  } catch (const pt::xml_parser_error& e) {
+    throw std::invalid_argument(std::string("not well-formed XML: ") + e.message());
+  }
+  const auto event = doc.get_child_optional("event");
+  if (!event) throw std::invalid_argument("no <event>");
+  if (event->get("<xmlattr>.type", "") != "b-m-p-s-m") return std::nullopt;
+  const auto lat = event->get_optional<double>("point.<xmlattr>.lat");
+  const auto lon = event->get_optional<double>("point.<xmlattr>.lon");
+  if (!lat || !lon) throw std::invalid_argument("a spot report needs <point lat lon>");
+  const std::string uid = event->get("<xmlattr>.uid", ""), time = event->get("<xmlattr>.time", "");
+  const std::string remarks = event->get("detail.remarks", "");
+  std::string observer = event->get("detail.contact.<xmlattr>.callsign", "");
+  if (observer.empty()) observer = uid;
+  SpotReport r;
+  r.observation = {{"time", time}, {"observer_id", observer}, {"observer_kind", "patrol"}, {"mode", "saw"},
+                   {"event", spot_kind(remarks)}, {"lat", *lat}, {"lon", *lon}, {"source_ref", "cot:" + uid}};
+  if (!remarks.empty()) r.observation["notes"] = remarks;
+  r.key = "cot:" + uid + "@" + time;
+  return r;
 }
 
 std::vector<std::string> plan_shapes(const plan::ZoneMap& map, int64_t now_ms, const CotOptions& opt) {

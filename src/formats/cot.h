@@ -8,6 +8,7 @@
 // Thread safety: pure functions.
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,19 @@ std::string incident_uid(const std::string& incident_id, const CotOptions& opt);
 // The plan's zones (one closed u-d-f per polygon part, its outer ring; holes are not drawn) and
 // lines (one open u-d-f per part), simplified to max_vertices, in the plan's colours.
 std::vector<std::string> plan_shapes(const plan::ZoneMap& map, int64_t now_ms, const CotOptions& opt);
+
+// A TAK user's spot report (type b-m-p-s-m; docs/cot.md, Incoming CoT) as an observation of the
+// API (docs/observations.md): time from `time`, the position given (`point`), observer_id the
+// `contact` callsign (else the uid), observer_kind patrol, mode saw, the event the first kind of
+// the observation model named in `remarks` (else "other"), the remarks as notes. `key`: an
+// idempotency key (uid and time), so that a report a client sends again is stored once.
+struct SpotReport {
+  nlohmann::json observation;
+  std::string key;
+};
+// nullopt for an event that is no spot report (TAK clients also send their own position and
+// pings). Throws std::invalid_argument for text that is no well-formed <event> with a point.
+std::optional<SpotReport> spot_report(const std::string& event_xml);
 
 // Events as one document: <?xml …?><events>EVENT…</events> (docs/cot.md says why).
 std::string events_document(const std::vector<std::string>& events);

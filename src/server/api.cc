@@ -261,6 +261,16 @@ void Api::post_observations(const http::Request& req, http::Response& res) {
   send_json(res, 201, out);
 }
 
+std::string Api::submit(const Caller& who, const json& observation, const std::string& key) {
+  if (who.role != "observer" && who.role != "admin")
+    throw ApiError(403, "forbidden", "role '" + who.role + "' may not submit observations", "");
+  json envelope;
+  const json obs = unwrap(observation, "", device_keys(who.name), envelope);
+  const store::NewRecord r = observation_record(obs, "", "observation", who, envelope);
+  const IngestScope ingesting(incidents_);
+  return store_.append({r}, key, store::sha256_hex(who.name + "\n" + observation.dump())).ids.at(0);
+}
+
 std::vector<tlog::DeviceKey> Api::device_keys(const std::string& submitter) {
   const auto now = std::chrono::steady_clock::now();
   {

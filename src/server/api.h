@@ -46,6 +46,11 @@ class Api {
   // endpoints are served either way (from the store, so any process of a shared database
   // serves what the signer published).
   void attach(LogPublisher* publisher) { publisher_ = publisher; }
+  // An observation from another channel (the CoT feed's spot reports) taken as POST
+  // /v1/observations takes it from `who`: the same role, signature, validation, placement and
+  // record, `key` its Idempotency-Key. Returns its id. Throws monitor::ValidationError, or a
+  // std::runtime_error saying why it was refused.
+  std::string submit(const Caller& who, const nlohmann::json& observation, const std::string& key);
   // Serves GET /v1/cot from `view` (docs/cot.md); call before mount(). The view must outlive the server.
   void attach(const CotView* view) { cot_ = view; }
 

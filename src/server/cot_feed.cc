@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "http/acceptor.h"
@@ -49,6 +50,7 @@ struct FirstLine {
   std::string bytes;
   bool decided = false;
   std::optional<std::string> token;  // set when a token line came in time
+  std::string rest;                  // what came after the token line (events), once decided
 
   // Takes what was read; `in_time`: still within token_wait_s.
   void take(const char* data, size_t n, bool in_time) {
@@ -58,12 +60,46 @@ struct FirstLine {
     // A TAK client opens with its own events (XML): no token. A line of 4 KiB is none either.
     if (bytes.front() == '<' || (nl == std::string::npos && bytes.size() > 4096)) {
       decided = true;
+      rest.swap(bytes);
     } else if (nl != std::string::npos) {
       decided = true;
       if (in_time) token = token_of_line(bytes.substr(0, nl));
+      rest = bytes.substr(nl + 1);
     }
     if (decided) bytes.clear();
   }
+};
+
+// Whole <event>…</event> documents out of what a client sends (TAK streams them back to back,
+// often each after an <?xml …?> declaration); one over 64 KiB is dropped.
+class EventFrames {
+ public:
+  std::vector<std::string> take(std::string_view data) {
+    buf_.append(data);
+    std::vector<std::string> out;
+    for (;;) {
+      const size_t start = buf_.find("<event");
+      if (start == std::string::npos) {
+        buf_.erase(0, buf_.size() > 5 ? buf_.size() - 5 : 0);  // may end in the first bytes of "<event"
+        return out;
+      }
+      buf_.erase(0, start);
+      const size_t gt = buf_.find('>');
+      size_t end = std::string::npos;
+      if (gt != std::string::npos && buf_[gt - 1] == '/') end = gt + 1;  // <event …/>
+      else if (const size_t close = buf_.find("</event>"); close != std::string::npos) end = close + 8;
+      if (end == std::string::npos) {
+        if (buf_.size() > kMax) buf_.erase(0, 6);  // too long: look for the next one
+        return out;
+      }
+      if (end <= kMax) out.push_back(buf_.substr(0, end));
+      buf_.erase(0, end);
+    }
+  }
+
+ private:
+  static constexpr size_t kMax = 64 << 10;
+  std::string buf_;
 };
 
 // What a client certificate is known by: the SHA-256 of its DER, lowercase hex. "" without one.
@@ -100,7 +136,7 @@ struct CotFeed::Impl {
     std::atomic<bool> subscribed = false;  // gets incidents (set on the worker)
   };
 
-  Impl(const CotView& v, store::Store& s, const CotFeedOptions& o) : view(v), store(s), opt(o) {}
+  Impl(const CotView& v, store::Store& s, const CotFeedOptions& o, Api* a) : view(v), store(s), opt(o), api(a) {}
 
   awaitable<void> accept_loop(tcp::acceptor& acceptor, bool tls) {
     for (;;) {
@@ -192,8 +228,10 @@ struct CotFeed::Impl {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opt.token_wait_s);
     FirstLine first;
     first.decided = !token_hash.empty();
+    std::optional<Caller> who;
     // A certificate mapped to a token the store no longer knows gets the shapes only.
-    if (!token_hash.empty()) co_await asio::co_spawn(worker, authenticate(c->stream, &c->subscribed, token_hash), use_awaitable);
+    if (!token_hash.empty()) who = co_await asio::co_spawn(worker, authenticate(c->stream, &c->subscribed, token_hash), use_awaitable);
+    EventFrames frames;
     char data[4096];
     for (;;) {
       error_code ec;
@@ -202,21 +240,41 @@ struct CotFeed::Impl {
       // next write tells whether it is gone. One that gets no incidents has had all it will get.
       if (ec == asio::error::eof && c->subscribed) co_return;
       if (ec) break;
-      if (first.decided) continue;
-      first.take(data, n, std::chrono::steady_clock::now() <= deadline);
-      if (first.token &&
-          !co_await asio::co_spawn(worker, authenticate(c->stream, &c->subscribed, store::sha256_hex(*first.token)), use_awaitable))
-        break;
+      std::string_view got(data, n);
+      if (!first.decided) {
+        first.take(data, n, std::chrono::steady_clock::now() <= deadline);
+        if (!first.decided) continue;
+        if (first.token) {
+          who = co_await asio::co_spawn(worker, authenticate(c->stream, &c->subscribed, store::sha256_hex(*first.token)), use_awaitable);
+          if (!who) break;  // an unknown token
+        }
+        got = first.rest;
+      }
+      if (api && who)  // a role that may not submit has its reports refused (and counted)
+        for (std::string& e : frames.take(got)) co_await asio::co_spawn(worker, take_report(*who, std::move(e)), use_awaitable);
     }
     c->stream->close();
   }
 
+  // On the worker: a spot report recorded as an observation of `who`; anything else dropped.
+  awaitable<void> take_report(Caller who, std::string xml) {
+    try {
+      if (const auto r = formats::spot_report(xml)) {
+        api->submit(who, r->observation, r->key);
+        ++taken;
+      }
+    } catch (const std::exception&) {
+      ++refused;  // CoT has no way to answer a sender; the count is in reports_refused()
+    }
+    co_return;
+  }
+
   // On the worker: the token's caller, subscribed to the revisions it may read and sent the recent
-  // ones. False for an unknown token.
-  awaitable<bool> authenticate(std::shared_ptr<http::EventStream> stream, std::atomic<bool>* subscribed, std::string token_hash) {
-    const auto who = caller_of_token_hash(store, token_hash);
-    if (!who) co_return false;
-    if (!may_read_incidents(*who)) co_return true;  // an observer: the shapes only
+  // ones; nullopt for an unknown token.
+  awaitable<std::optional<Caller>> authenticate(std::shared_ptr<http::EventStream> stream, std::atomic<bool>* subscribed,
+                                                std::string token_hash) {
+    auto who = caller_of_token_hash(store, token_hash);
+    if (!who || !may_read_incidents(*who)) co_return who;  // an observer: the shapes only
     // Subscribed before the list is read: a revision published in between comes in one or both,
     // and a TAK client takes the later of two events of one uid.
     hub.add(stream, reads_every_incident(*who), who->contingent);
@@ -224,7 +282,7 @@ struct CotFeed::Impl {
     const int64_t now = now_ms();
     for (std::string& e : view.incidents(*who, now - opt.recent_ms, now))
       stream->push({0, std::make_shared<const std::string>(std::move(e) + "\n")});
-    co_return true;
+    co_return who;
   }
 
   void close_acceptors() {
@@ -235,6 +293,8 @@ struct CotFeed::Impl {
   const CotView& view;
   store::Store& store;
   CotFeedOptions opt;
+  Api* api;
+  std::atomic<size_t> taken = 0, refused = 0;  // spot reports
   std::optional<asio::ssl::context> tls_context;
   SseHub hub;  // the bound on a client's queue is its own stream's (Conn), made with max_queue
   std::atomic<size_t> connected = 0;
@@ -246,8 +306,8 @@ struct CotFeed::Impl {
   std::thread loop;
 };
 
-CotFeed::CotFeed(const CotView& view, store::Store& store, const CotFeedOptions& opt)
-    : impl_(std::make_unique<Impl>(view, store, opt)) {}
+CotFeed::CotFeed(const CotView& view, store::Store& store, const CotFeedOptions& opt, Api* api)
+    : impl_(std::make_unique<Impl>(view, store, opt, api)) {}
 
 CotFeed::~CotFeed() { stop(); }
 
@@ -334,5 +394,9 @@ std::map<std::string, std::string> cot_client_tokens(const std::string& toml_tex
 size_t CotFeed::clients() const { return impl_->connected.load(); }
 
 size_t CotFeed::subscribers() const { return impl_->hub.subscribers(); }
+
+size_t CotFeed::reports_taken() const { return impl_->taken.load(); }
+
+size_t CotFeed::reports_refused() const { return impl_->refused.load(); }
 
 }  // namespace truceline::server

@@ -7,6 +7,10 @@
 // revision live. Without a token, or with an observer's: the shapes only, never the record. An
 // unknown token closes the connection.
 //
+// Incoming (with an Api): an observer's or admin's connection may send TAK spot reports
+// (b-m-p-s-m), which become observations as POST /v1/observations takes them (formats::spot_report
+// maps them); the rest of what clients send (their position, pings) is dropped.
+//
 // TLS (TAK's port 8089, listen_tls()): the client must present a certificate signed by the
 // configured CA, as TAK clients do; a certificate listed in client_tokens takes the role of that
 // token at once, without a token line. Another certificate of the CA is a plain connection (which
@@ -23,6 +27,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "server/api.h"
 #include "server/cot_view.h"
 #include "store/store.h"
 
@@ -45,8 +50,8 @@ struct CotFeedOptions {
 
 class CotFeed {
  public:
-  // The view and the store must outlive the feed.
-  CotFeed(const CotView& view, store::Store& store, const CotFeedOptions& opt = {});
+  // The view, the store and the api must outlive the feed. `api` null: spot reports are dropped.
+  CotFeed(const CotView& view, store::Store& store, const CotFeedOptions& opt = {}, Api* api = nullptr);
   ~CotFeed();
   CotFeed(const CotFeed&) = delete;
   CotFeed& operator=(const CotFeed&) = delete;
@@ -65,6 +70,10 @@ class CotFeed {
   // Clients connected now, and those of them that get incidents (authenticated, not observers).
   size_t clients() const;
   size_t subscribers() const;
+  // Spot reports recorded, and refused (not well-formed, not valid, or from a role that may not
+  // submit), since start.
+  size_t reports_taken() const;
+  size_t reports_refused() const;
 
  private:
   struct Impl;

@@ -183,6 +183,33 @@ TEST(CotShapes, ColoursAreTakArgbIntegers) {
   EXPECT_EQ(attribute(mine, "fillColor", "value"), std::to_string(static_cast<int32_t>(0x40000000u | rgb)));
 }
 
+TEST(CotSpotReport, BecomesAnObservationWithAGivenPosition) {
+  const auto r = spot_report(
+      "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
+      "<event version='2.0' uid='S-1' type='b-m-p-s-m' how='h-g-i-g-o' time='2025-04-12T06:30:00.000Z' "
+      "start='2025-04-12T06:30:00.000Z' stale='2025-04-13T06:30:00.000Z'>"
+      "<point lat='47.62' lon='36.28' hae='9999999.0' ce='9999999.0' le='9999999.0'/>"
+      "<detail><contact callsign='ALPHA 2'/><remarks>two Muzzle flashes, then heavy_weapon &amp; shot</remarks></detail></event>");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->observation["time"], "2025-04-12T06:30:00.000Z");
+  EXPECT_EQ(r->observation["observer_id"], "ALPHA 2");
+  EXPECT_EQ(r->observation["lat"], 47.62);
+  EXPECT_EQ(r->observation["lon"], 36.28);
+  EXPECT_EQ(r->observation["event"], "heavy_weapon") << "'muzzle flashes' is no word of the list; heavy_weapon comes first";
+  EXPECT_EQ(r->observation["notes"], "two Muzzle flashes, then heavy_weapon & shot");
+  EXPECT_EQ(r->key, "cot:S-1@2025-04-12T06:30:00.000Z");
+  // Parses as the API parses an observation.
+  EXPECT_NO_THROW(monitor::parse_observation(r->observation, kNow + 86'400'000));
+}
+
+TEST(CotSpotReport, OtherEventsAreNoneAndBrokenOnesRefused) {
+  EXPECT_FALSE(spot_report("<event version='2.0' uid='A' type='a-f-G-U-C' time='2025-04-12T06:30:00Z'><point lat='1' lon='2'/></event>"));
+  EXPECT_EQ(spot_report("<event uid='A' type='b-m-p-s-m' time='t'><point lat='1' lon='2'/><detail/></event>")->observation["event"], "other");
+  EXPECT_THROW(spot_report("<event uid='A' type='b-m-p-s-m'><point lat='1'/></event>"), std::invalid_argument);
+  EXPECT_THROW(spot_report("<event uid='A' type='b-m-p-s-m'><point"), std::invalid_argument);
+  EXPECT_THROW(spot_report("<foo/>"), std::invalid_argument);
+}
+
 TEST(CotDocument, EventsUnderOneRoot) {
   const std::string d = events_document({"<event a=\"1\"/>", "<event a=\"2\"/>"});
   EXPECT_EQ(d, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<events>\n<event a=\"1\"/>\n<event a=\"2\"/>\n</events>\n");

@@ -31,7 +31,8 @@ class Client {
  public:
   explicit Client(int port, int rcvbuf = 0) : fd_(testing::connect_loopback(port, 20, rcvbuf)) { EXPECT_GE(fd_, 0); }
   ~Client() { close(fd_); }
-  void send_line(const std::string& line) { ASSERT_EQ(::send(fd_, (line + "\n").data(), line.size() + 1, 0), ssize_t(line.size() + 1)); }
+  void send_line(const std::string& line) { send_raw(line + "\n"); }
+  void send_raw(const std::string& s) { ASSERT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size())); }
   // Reads until the text holds `needle` (true), or the connection ends or times out (false).
   bool read_until(const std::string& needle) {
     while (text_.find(needle, seen_) == std::string::npos) {
@@ -105,16 +106,18 @@ class CotFeedTest : public ::testing::Test {
     // Not started: the feed is fed by hand here; the engine only answers the (empty) list.
     engine_ = std::make_unique<IncidentEngine>(testing::default_map(), *locator_, *store_);
     view_ = std::make_unique<CotView>(testing::default_map(), *engine_, formats::CotOptions{});
+    api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_);
   }
   // Tokens may come a minute after connecting: a loaded machine must not make a test's line late.
   void start(CotFeedOptions opt = {}) {
     opt.token_wait_s = 60;
-    feed_ = std::make_unique<CotFeed>(*view_, *store_, opt);
+    feed_ = std::make_unique<CotFeed>(*view_, *store_, opt, api_.get());
     port_ = feed_->listen("127.0.0.1", 0);
     feed_->start();
   }
   void TearDown() override {
     feed_.reset();
+    api_.reset();
     view_.reset();
     engine_.reset();
     store_.reset();
@@ -133,6 +136,7 @@ class CotFeedTest : public ::testing::Test {
   std::map<std::string, std::string> tokens_;
   std::unique_ptr<IncidentEngine> engine_;
   std::unique_ptr<CotView> view_;
+  std::unique_ptr<Api> api_;
   std::unique_ptr<CotFeed> feed_;
   int port_ = 0;
 };
@@ -189,6 +193,51 @@ TEST_F(CotFeedTest, AnUnknownTokenIsClosed) {
   c.send_line("token not-a-token");
   EXPECT_TRUE(c.read_to_end());
   EXPECT_TRUE(eventually([&] { return feed_->clients() == 0; }));
+}
+
+std::string spot(const std::string& uid, double lat, const std::string& remarks) {
+  return "<?xml version='1.0' encoding='UTF-8' standalone='yes'?><event version='2.0' uid='" + uid +
+         "' type='b-m-p-s-m' how='h-g-i-g-o' time='2025-04-12T06:30:00.000Z' start='2025-04-12T06:30:00.000Z' "
+         "stale='2025-04-13T06:30:00.000Z'><point lat='" + std::to_string(lat) + "' lon='36.28' hae='9999999.0' "
+         "ce='9999999.0' le='9999999.0'/><detail><contact callsign='ALPHA 2'/><remarks>" + remarks + "</remarks></detail></event>";
+}
+
+// An observer's TAK client: its token line with a spot report in the same packet, its own position
+// and a ping (dropped), the same report again (stored once), a broken one, and a second report cut
+// across two writes. An analyst may not submit.
+TEST_F(CotFeedTest, SpotReportsOfAnObserverBecomeObservations) {
+  start();
+  Client observer(port_);
+  const std::string sa = "<event version='2.0' uid='ANDROID-1' type='a-f-G-U-C' how='m-g' time='2025-04-12T06:30:00Z' "
+                         "start='2025-04-12T06:30:00Z' stale='2025-04-12T06:36:00Z'><point lat='47' lon='36' hae='0' ce='9' le='9'/>"
+                         "<detail/></event>";
+  const std::string ping = "<event version='2.0' uid='ping' type='t-x-c-t' how='h-g-i-g-o' time='2025-04-12T06:30:00Z' "
+                           "start='2025-04-12T06:30:00Z' stale='2025-04-12T06:30:20Z'><point lat='0' lon='0' hae='0' ce='9' le='9'/></event>";
+  const std::string second = spot("S-2", 47.63, "burst of small arms");
+  observer.send_raw("token " + tokens_["obs"] + "\n" + spot("S-1", 47.62, "explosion, impact") + sa + ping +
+                    spot("S-1", 47.62, "explosion, impact") + "<event uid='x' type='b-m-p-s-m'><point lat='1'/></event>" +
+                    second.substr(0, 100));
+  ASSERT_TRUE(eventually([&] { return feed_->reports_taken() + feed_->reports_refused() == 3; }));
+  observer.send_raw(second.substr(100));
+  ASSERT_TRUE(eventually([&] { return feed_->reports_taken() + feed_->reports_refused() == 4; }))
+      << feed_->reports_taken() << " taken, " << feed_->reports_refused() << " refused";
+  EXPECT_EQ(feed_->reports_taken(), 3u) << "S-1 twice (one record), S-2";
+  EXPECT_EQ(feed_->reports_refused(), 1u);
+  store::Query q;
+  q.submitter = "obs";
+  const auto recs = store_->query(q);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].body["observation"]["event"], "explosion");
+  EXPECT_EQ(recs[0].body["observation"]["lat"], 47.62);
+  EXPECT_EQ(recs[0].body["observation"]["observer_id"], "ALPHA 2");
+  EXPECT_EQ(recs[1].body["observation"]["event"], "burst");
+  EXPECT_EQ(recs[1].body["observation"]["notes"], "burst of small arms");
+
+  Client analyst(port_);
+  analyst.send_line("token " + tokens_["analyst"] + "\n" + spot("S-3", 47.64, "shot"));
+  ASSERT_TRUE(eventually([&] { return feed_->reports_refused() == 2; }));
+  q.submitter = "analyst";
+  EXPECT_EQ(store_->query(q).size(), 0u);
 }
 
 // A client that stops reading fills its socket, then its queue of 8, and is disconnected; the

@@ -2,7 +2,8 @@
 // its schema) every event of `serve --cot-listen` and of GET /v1/cot. A real serve on free ports;
 // observations posted over the API. A connection without a token gets the plan's drawings and no
 // incident; an analyst's gets every incident, a contingent's only its own; positions and uids
-// match GET /v1/incidents, a revision keeps its uid, and ce holds the stated 39.35 %.
+// match GET /v1/incidents, a revision keeps its uid, and ce holds the stated 39.35 %. A spot
+// report node-cot makes, sent by an observer's connection, becomes an observation.
 //
 //   node web/e2e/cot.test.mjs --binary build/truceline --source .
 import assert from 'node:assert/strict';
@@ -161,6 +162,25 @@ test('the CoT feed and GET /v1/cot through node-cot', { timeout: 240_000 }, asyn
     for (const e of docIncidents) assert.equal(point(e).ce, point(seen.filter((s) => attrs(s).uid === attrs(e).uid).at(-1)).ce);
     const ukDoc = await fetch(new URL('/v1/cot', server.url), { headers: { Authorization: `Bearer ${uk}` } });
     for (const e of events(await ukDoc.text()).filter(isIncident)) assert.equal(byUid.get(attrs(e).uid).responsible, 'uk');
+
+    // Incoming: a spot report node-cot makes, sent by an observer's connection, is recorded.
+    const observer = connect(server.cotPort, createToken(binary, server.db, 'observer', 'e2e tak user'));
+    clients.push(observer);
+    const t = new Date().toISOString();
+    const report = CoT.from_geojson({
+      type: 'Feature', id: 'spot-e2e-1',
+      properties: { type: 'b-m-p-s-m', how: 'h-g-i-g-o', callsign: 'ALPHA 2', remarks: 'Explosion west of the station',
+        time: t, start: t, stale: new Date(Date.now() + 3600e3).toISOString() },
+      geometry: { type: 'Point', coordinates: [24.03, 49.84] },
+    });
+    observer.sock.write(report.to_xml());
+    const recorded = await until(async () => (await api(server, 'GET', '/v1/observations?limit=1000', server.tokens.admin))
+      .observations.find((o) => o.observation.source_ref === 'cot:spot-e2e-1'), 'the spot report in the record');
+    assert.equal(recorded.submitter, 'e2e tak user');
+    assert.equal(recorded.observation.event, 'explosion');
+    assert.equal(recorded.observation.observer_id, 'ALPHA 2');
+    assert.deepEqual([recorded.observation.lat, recorded.observation.lon], [49.84, 24.03]);
+    assert.equal(recorded.placement.method, 'given');
   } finally {
     for (const c of clients) c.sock.destroy();
     await server.stop();
