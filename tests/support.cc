@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 namespace truceline::testing {
 
 const plan::ZoneMap& default_map() {
@@ -17,6 +19,14 @@ const plan::ZoneMap& four_regions_map() {
   static const plan::ZoneMap map =
       plan::compile(plan::parse_plan((root() / "plans/four-regions-2025-04.toml").string()), nullptr);
   return map;
+}
+
+std::filesystem::path fresh_test_dir(const std::string& prefix) {
+  const auto dir = std::filesystem::temp_directory_path() / ("truceline-" + prefix + "-" + std::to_string(getpid()) + "-" +
+                                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
 }
 
 int connect_loopback(int port, int read_timeout_s, int rcvbuf) {

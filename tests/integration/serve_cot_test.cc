@@ -15,14 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string token(const fs::path& db, const fs::path& dir, const std::string& role) {
-  const RunResult r = run_cli("token create --db '" + db.string() + "' --role " + role + " --name " + role, dir);
-  EXPECT_EQ(r.code, 0) << r.err;
-  std::string out = r.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out.substr(out.rfind('\n') + 1);
-}
-
 TEST(ServeCotTest, ABadAddressIsRefusedNamingTheOption) {
   const fs::path dir = scratch_dir("serve-cot-bad");
   const RunResult r = run_cli("serve --plan '" + (root() / "plans/kellogg-2025-04.toml").string() + "' --db '" +
@@ -35,7 +27,7 @@ TEST(ServeCotTest, ABadAddressIsRefusedNamingTheOption) {
 TEST(ServeCotTest, AnAnalystGetsTheIncidentAndSigtermEndsCleanly) {
   const fs::path dir = scratch_dir("serve-cot");
   const fs::path db = dir / "record.sqlite";
-  const std::string observer = token(db, dir, "observer"), analyst = token(db, dir, "analyst");
+  const std::string observer = cli_token(db, dir, "observer"), analyst = cli_token(db, dir, "analyst");
   Process server({"serve", "--plan", (root() / "plans/kellogg-2025-04.toml").string(), "--db", db.string(), "--listen",
                   "127.0.0.1:0", "--cot-listen", "127.0.0.1:0"},
                  dir / "serve.out");

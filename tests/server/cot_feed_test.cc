@@ -95,11 +95,8 @@ class CotFeedTest : public ::testing::Test {
   static void TearDownTestSuite() { delete locator_; }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("truceline-cot-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = store::open_store((dir_ / "record.sqlite").string());
+    dir_ = testing::fresh_test_dir("cot");
+        store_ = store::open_store((dir_ / "record.sqlite").string());
     for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
              {"obs", "observer", ""}, {"uk", "contingent", "uk"}, {"analyst", "analyst", ""}})
       tokens_[name] = create_token(*store_, {name, role, contingent});

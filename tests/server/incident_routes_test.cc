@@ -92,11 +92,8 @@ class IncidentRoutesTest : public ::testing::Test {
   static void TearDownTestSuite() { delete locator_; }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("truceline-incroutes-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = store::open_store((dir_ / "record.sqlite").string());
+    dir_ = testing::fresh_test_dir("incroutes");
+        store_ = store::open_store((dir_ / "record.sqlite").string());
     for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
              {"obs-a", "observer", ""}, {"uk", "contingent", "uk"}, {"fr", "contingent", "fr"},
              {"monitors", "contingent", "monitors"}, {"analyst", "analyst", ""}, {"admin", "admin", ""}})

@@ -89,11 +89,8 @@ class LimitsTest : public ::testing::Test {
   }
 
   void start(const ApiOptions& opt, const http::ServerOptions& server = {}) {
-    dir_ = fs::temp_directory_path() / ("truceline-limits-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = store::open_store((dir_ / "record.sqlite").string());
+    dir_ = testing::fresh_test_dir("limits");
+        store_ = store::open_store((dir_ / "record.sqlite").string());
     token_ = create_token(*store_, {"patrol-1", "observer", ""});
     api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_, opt);
     api_->mount(http_.router);
