@@ -24,7 +24,7 @@ class AcledImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::fresh_test_dir("acled");
-        store_ = store::open_store((dir_ / "record.sqlite").string());
+    store_ = store::open_store((dir_ / "record.sqlite").string());
   }
   void TearDown() override {
     store_.reset();

@@ -40,7 +40,7 @@ class ApiTest : public ::testing::Test {
 
   void start(const ApiOptions& opt, const http::ServerOptions& server = {}) {
     dir_ = testing::fresh_test_dir("api");
-        store_ = store::open_store((dir_ / "record.sqlite").string());
+    store_ = store::open_store((dir_ / "record.sqlite").string());
     for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
              {"obs-a", "observer", ""}, {"obs-b", "observer", ""}, {"uk", "contingent", "uk"},
              {"fr", "contingent", "fr"}, {"analyst", "analyst", ""}, {"admin", "admin", ""}})

@@ -96,7 +96,7 @@ class CotFeedTest : public ::testing::Test {
 
   void SetUp() override {
     dir_ = testing::fresh_test_dir("cot");
-        store_ = store::open_store((dir_ / "record.sqlite").string());
+    store_ = store::open_store((dir_ / "record.sqlite").string());
     for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
              {"obs", "observer", ""}, {"uk", "contingent", "uk"}, {"analyst", "analyst", ""}})
       tokens_[name] = create_token(*store_, {name, role, contingent});

@@ -45,7 +45,7 @@ class IncidentEngineTest : public ::testing::Test {
 
   void SetUp() override {
     dir_ = testing::fresh_test_dir("engine");
-        store_ = store::open_store((dir_ / "record.sqlite").string());
+    store_ = store::open_store((dir_ / "record.sqlite").string());
   }
   void TearDown() override {
     engine_.reset();

@@ -93,7 +93,7 @@ class IncidentRoutesTest : public ::testing::Test {
 
   void SetUp() override {
     dir_ = testing::fresh_test_dir("incroutes");
-        store_ = store::open_store((dir_ / "record.sqlite").string());
+    store_ = store::open_store((dir_ / "record.sqlite").string());
     for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
              {"obs-a", "observer", ""}, {"uk", "contingent", "uk"}, {"fr", "contingent", "fr"},
              {"monitors", "contingent", "monitors"}, {"analyst", "analyst", ""}, {"admin", "admin", ""}})

@@ -90,7 +90,7 @@ class LimitsTest : public ::testing::Test {
 
   void start(const ApiOptions& opt, const http::ServerOptions& server = {}) {
     dir_ = testing::fresh_test_dir("limits");
-        store_ = store::open_store((dir_ / "record.sqlite").string());
+    store_ = store::open_store((dir_ / "record.sqlite").string());
     token_ = create_token(*store_, {"patrol-1", "observer", ""});
     api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_, opt);
     api_->mount(http_.router);
