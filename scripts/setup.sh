@@ -24,7 +24,7 @@ BUILD_PKGS=(
 # Tests only (`make test`): the dashboard's end-to-end tests and the report's screenshot drive
 # Debian's Chromium headless; the log's independent check (tests/go/logcheck) is Go against
 # golang.org/x/mod's sumdb/note and sumdb/tlog, built in GOPATH mode so that nothing is downloaded.
-TEST_PKGS=(chromium golang-go golang-golang-x-mod-dev openssl)
+TEST_PKGS=(chromium gdal-bin golang-go golang-golang-x-mod-dev openssl)
 # Fuzzing and the sanitizer build (`make fuzz`, `make test-asan`): clang with its sanitizer and
 # libFuzzer runtimes, and Ninja (the asan preset's generator).
 FUZZ_PKGS=(clang libclang-rt-14-dev ninja-build)

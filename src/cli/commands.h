@@ -18,6 +18,8 @@ void add_import_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
 void add_witness_commands(CLI::App& app, Action& action);
 void add_log_commands(CLI::App& app, Action& action);
+void add_timeline_command(CLI::App& app, Action& action);
+void add_line_check_command(CLI::App& app, Action& action);
 
 // A private key file: created with mode 0600, never over an existing file; InputError otherwise.
 void write_key_file(const std::string& path, const std::string& text);

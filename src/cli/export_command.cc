@@ -1,5 +1,5 @@
-// `truceline export incidents` and `truceline export acled`: what a record holds, in the formats
-// analysts open (docs/formats.md).
+// `truceline export incidents`, `export observations` and `export acled`: what a record holds, in
+// the formats analysts open (docs/formats.md).
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "formats/acled.h"
 #include "formats/incidents.h"
+#include "formats/observations_csv.h"
 #include "formats/records.h"
 #include "index/locator.h"
 #include "io/output.h"
@@ -49,7 +50,7 @@ int export_incidents(const ExportArgs& a) {
   if (a.gate_sigma <= 0) throw InputError("--gate", "must be more than 0", "give the spatial gate in σ");
   const plan::ZoneMap map = plan::compile(plan::parse_plan(a.plan_path), warn_line);
   const auto recorded = read_record(a);
-  const monitor::SightingOptions sopt = monitor::SightingOptions::of(map.plan.monitoring);
+  const monitor::PlaceOptions sopt = monitor::PlaceOptions::of(map.plan.monitoring);
   std::vector<monitor::Sighting> sightings;
   sightings.reserve(recorded.size());
   for (const auto& r : recorded) sightings.push_back(monitor::sighting_of(r.obs, r.id, sopt));
@@ -63,6 +64,13 @@ int export_incidents(const ExportArgs& a) {
   io::write_file_atomic(a.out_path, formats::incidents_file(format, incidents, map));
   std::cerr << "truceline: " << sightings.size() << " observations → " << incidents.size() << " incidents → "
             << a.out_path << "\n";
+  return 0;
+}
+
+int export_observations(const ExportArgs& a) {
+  const auto recorded = read_record(a);
+  io::write_file_atomic(a.out_path, formats::observations_csv(recorded));
+  std::cerr << "truceline: " << recorded.size() << " observations → " << a.out_path << "\n";
   return 0;
 }
 
@@ -87,7 +95,7 @@ void record_options(CLI::App* cmd, ExportArgs& a) {
 void add_export_command(CLI::App& app, Action& action) {
   auto* exp = app.add_subcommand("export", "what a record holds, as files other tools open");
   exp->require_subcommand(1);
-  static ExportArgs inc_args, acled_args;
+  static ExportArgs inc_args, obs_args, acled_args;
 
   auto* inc = exp->add_subcommand("incidents", "the record's observations correlated into incidents");
   inc->add_option("--plan", inc_args.plan_path, "plan file (TOML)")->required();
@@ -96,6 +104,11 @@ void add_export_command(CLI::App& app, Action& action) {
   inc->add_option("--window", inc_args.window_s, "seconds within which reports can be of one event")->capture_default_str();
   inc->add_option("--gate", inc_args.gate_sigma, "spatial gate in σ (Mahalanobis distance)")->capture_default_str();
   inc->callback([&action] { action = [] { return export_incidents(inc_args); }; });
+
+  auto* obs = exp->add_subcommand("observations", "the record's observations as the CSV `truceline incidents` reads");
+  record_options(obs, obs_args);
+  obs->footer("Corrections in place of what they correct, retractions left out (docs/formats.md).");
+  obs->callback([&action] { action = [] { return export_observations(obs_args); }; });
 
   auto* acled = exp->add_subcommand("acled", "the record's observations as ACLED-shaped CSV");
   record_options(acled, acled_args);

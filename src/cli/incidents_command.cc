@@ -6,13 +6,13 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "formats/incidents.h"
+#include "formats/observations_csv.h"
 #include "geo/errors.h"
 #include "index/locator.h"
-#include "formats/incidents.h"
 #include "io/output.h"
 #include "io/progress.h"
 #include "monitor/correlate.h"
-#include "monitor/obs_csv.h"
 #include "plan/compiler.h"
 
 namespace truceline::cli {
@@ -32,16 +32,14 @@ int incidents_command(const IncidentsArgs& a) {
   std::ifstream in(a.obs_path, std::ios::binary);
   if (!in) throw InputError(a.obs_path, "cannot read the file", "check the path");
   // Bearing σ by mode come from the plan's [monitoring], so that a mission can state its own.
-  monitor::ObsCsvOptions read_opt;
-  read_opt.sigma_saw_deg = map.plan.monitoring.bearing_sigma_saw_deg;
-  read_opt.sigma_heard_deg = map.plan.monitoring.bearing_sigma_heard_deg;
+  const monitor::PlaceOptions read_opt = monitor::PlaceOptions::of(map.plan.monitoring);
   std::error_code ec;
   const auto size = std::filesystem::file_size(a.obs_path, ec);
   std::vector<monitor::Sighting> obs;
   {
     io::Progress progress({"read", ec ? 0 : static_cast<uint64_t>(size)});
     io::CountingStream counted(in, progress);
-    obs = monitor::read_observations_csv(progress.enabled() ? static_cast<std::istream&>(counted) : in, a.obs_path, read_opt);
+    obs = formats::read_observations_csv(progress.enabled() ? static_cast<std::istream&>(counted) : in, a.obs_path, read_opt);
   }
   if (io::stderr_is_terminal() && obs.size() >= 100'000)
     std::cerr << "truceline: correlating " << obs.size() << " observations…\n";

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   truceline::cli::add_export_command(app, action);
   truceline::cli::add_witness_commands(app, action);
   truceline::cli::add_log_commands(app, action);
+  truceline::cli::add_timeline_command(app, action);
+  truceline::cli::add_line_check_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

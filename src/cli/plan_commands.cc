@@ -7,6 +7,7 @@
 #include "plan/check.h"
 #include "plan/compare.h"
 #include "plan/compiler.h"
+#include "plan/series.h"
 #include "report/plan_outputs.h"
 #include "report/svg_map.h"
 
@@ -30,7 +31,7 @@ plan::Plan with_layers(plan::Plan p, const std::vector<std::string>& overrides) 
 }
 
 struct CompileArgs {
-  std::string plan_path, out_dir;
+  std::string plan_path, out_dir, date;
   std::vector<std::string> layers;
   bool strict = false;
 };
@@ -43,7 +44,7 @@ int check_status(const plan::PlanCheck& c, bool strict) {
 }
 
 int check_command(const CompileArgs& a) {
-  const plan::ZoneMap map = plan::compile(with_layers(plan::parse_plan(a.plan_path), a.layers), warn_line);
+  const plan::ZoneMap map = plan::compile(with_layers(plan::parse_plan(a.plan_path, {a.date}), a.layers), warn_line);
   const plan::PlanCheck c = plan::check_plan(map);
   std::cout << plan::check_text(c);
   return check_status(c, a.strict);
@@ -51,7 +52,7 @@ int check_command(const CompileArgs& a) {
 
 int compile_command(const CompileArgs& a) {
   const std::string& out_dir = a.out_dir;
-  const plan::ZoneMap map = plan::compile(with_layers(plan::parse_plan(a.plan_path), a.layers), warn_line);
+  const plan::ZoneMap map = plan::compile(with_layers(plan::parse_plan(a.plan_path, {a.date}), a.layers), warn_line);
   const plan::PlanCheck check = plan::check_plan(map);
   std::map<std::string, std::string> files{
       {"zones.geojson", report::zones_geojson(map).dump() + "\n"},
@@ -68,9 +69,17 @@ int compile_command(const CompileArgs& a) {
   return check_status(check, a.strict);
 }
 
+// "PLAN@YYYY-MM-DD": the plan on that date (its series shapes' layers of the date); "PLAN": as written.
+plan::ZoneMap plan_at(const std::string& arg) {
+  const auto at = arg.rfind('@');
+  if (at != std::string::npos && plan::is_date(arg.substr(at + 1)))
+    return plan::compile(plan::parse_plan(arg.substr(0, at), {arg.substr(at + 1)}), warn_line);
+  return plan::compile(plan::parse_plan(arg), warn_line);
+}
+
 int compare_command(const std::string& a, const std::string& b) {
-  const plan::ZoneMap ma = plan::compile(plan::parse_plan(a), warn_line);
-  const plan::ZoneMap mb = plan::compile(plan::parse_plan(b), warn_line);
+  const plan::ZoneMap ma = plan_at(a);
+  const plan::ZoneMap mb = plan_at(b);
   std::cout << plan::comparison_text(plan::compare(ma, mb));
   return 0;
 }
@@ -86,6 +95,7 @@ void add_plan_commands(CLI::App& app, Action& action) {
     c->add_option("PLAN", args.plan_path, "plan file (TOML)")->required();
     c->add_option("--layer", args.layers, "ID=FILE: read the plan's shape ID from FILE instead (repeatable)");
     c->add_flag("--strict", args.strict, "exit 1 when the check finds anything (docs/plan-format.md, Checks)");
+    c->add_option("--date", args.date, "YYYY-MM-DD: the plan on this date (each series shape takes that date's layer)");
   };
   auto* compile = plan->add_subcommand("compile", "build a plan's zones and lines; print the zone table and the check's warnings");
   common(compile);
@@ -98,8 +108,8 @@ void add_plan_commands(CLI::App& app, Action& action) {
 
   auto* cmp = plan->add_subcommand("compare", "what changes between two plans");
   static std::string a, b;
-  cmp->add_option("A", a, "first plan")->required();
-  cmp->add_option("B", b, "second plan")->required();
+  cmp->add_option("A", a, "first plan; PLAN@YYYY-MM-DD for the plan on a date")->required();
+  cmp->add_option("B", b, "second plan; PLAN@YYYY-MM-DD for the plan on a date")->required();
   cmp->callback([&action] { action = [] { return compare_command(a, b); }; });
 }
 

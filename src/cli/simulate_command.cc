@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "formats/observations_csv.h"
 #include "geo/errors.h"
 #include "io/output.h"
-#include "monitor/obs_csv.h"
 #include "monitor/simulate.h"
 #include "plan/compiler.h"
 
@@ -20,10 +20,10 @@ namespace fs = std::filesystem;
 // through io::write_stream_atomic, so that a failure never leaves half a file.
 void write_observations(const fs::path& path, const std::vector<monitor::Sighting>& obs) {
   io::write_stream_atomic(path, [&](std::ostream& out) {
-    out << monitor::observations_csv_header();
+    out << formats::observations_csv_header();
     std::string chunk;
     for (const auto& s : obs) {
-      chunk += monitor::observation_csv_row(s);
+      chunk += formats::observation_csv_row(s);
       if (chunk.size() > (1 << 20)) out << chunk, chunk.clear();
     }
     out << chunk;

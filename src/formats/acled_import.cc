@@ -94,7 +94,7 @@ class Batch {
 
 store::NewRecord record_of(const monitor::Observation& obs, const index::Locator& locator, const plan::ZoneMap& map,
                            const std::string& submitter) {
-  const monitor::Placement p = monitor::place(obs, locator, map);
+  const monitor::Placement p = monitor::place(obs, locator, map, monitor::PlaceOptions::of(map.plan.monitoring));
   store::NewRecord r;
   r.kind = "observation";
   r.submitter = submitter;

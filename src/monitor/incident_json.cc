@@ -36,4 +36,27 @@ json incident_json(const Incident& inc, const std::string& id, int revision) {
   return j;
 }
 
+Incident incident_from_json(const json& j) {
+  Incident inc;
+  const auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; };
+  const auto number = [&](const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0; };
+  inc.id = text("id");
+  inc.first_ms = parse_time_ms(text("first_time")).value_or(0);
+  inc.last_ms = parse_time_ms(text("last_time")).value_or(0);
+  inc.event = text("event"), inc.zone = text("zone"), inc.zone_kind = text("zone_kind");
+  inc.responsible = text("responsible"), inc.side = text("side"), inc.origin_side = text("origin_side");
+  inc.crossed_line = j.value("crossed_line", false);
+  if (j.contains("observation_ids") && j["observation_ids"].is_array())
+    for (const json& o : j["observation_ids"])
+      if (o.is_string()) inc.observation_ids.push_back(o.get<std::string>());
+  if (j.contains("violations") && j["violations"].is_array())
+    for (const json& v : j["violations"]) inc.violations.push_back({v.value("rule", ""), v.value("severity", "")});
+  inc.fix.ok = j.contains("lat") && j["lat"].is_number() && j.contains("lon") && j["lon"].is_number();
+  if (inc.fix.ok) {
+    inc.fix.pos = {number("lon"), number("lat")};
+    inc.fix.err = {number("err_major_m"), number("err_minor_m"), number("err_azimuth_deg")};
+  }
+  return inc;
+}
+
 }  // namespace truceline::monitor

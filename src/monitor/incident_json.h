@@ -14,4 +14,8 @@ namespace truceline::monitor {
 // ellipse null without a fix. `id` and `revision` are the service's, not inc.id.
 nlohmann::json incident_json(const Incident& inc, const std::string& id, int revision);
 
+// The Incident an INCIDENT JSON holds, its `id` the service's ("i-17"); the inverse of
+// incident_json but for the revision. Missing members stay at their defaults.
+Incident incident_from_json(const nlohmann::json& j);
+
 }  // namespace truceline::monitor

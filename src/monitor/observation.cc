@@ -8,6 +8,7 @@
 #include "geo/errors.h"
 #include "geo/mgrs.h"
 #include "io/json_text.h"
+#include "monitor/vocabulary.h"
 
 namespace truceline::monitor {
 
@@ -32,25 +33,9 @@ const std::vector<std::string> kAcledFields = {
     "event_type", "sub_event_type", "disorder_type", "time_precision", "geo_precision", "actor1", "actor2",
     "country", "admin1", "admin2", "location", "source", "fatalities"};
 constexpr size_t kMaxAcledText = 1000;  // ACLED's source lists run to a few hundred characters
-const std::vector<std::string> kObserverKinds = {"patrol", "camera", "uav", "sensor", "satellite", "osint"};
-const std::vector<std::string> kModes = {"heard", "saw", "recorded"};
-const std::vector<std::string> kEvents = {"explosion", "projectile", "muzzle_flash", "illumination_flare",
-                                          "burst", "shot", "heavy_weapon", "armour", "troops",
-                                          "aircraft", "uav", "restriction", "weapons_site", "casualty",
-                                          "damage", "other"};
-const std::vector<std::string> kRestrictionTypes = {"denied_passage", "delayed", "mines_or_uxo", "armed_threat",
-                                                    "uav_jammed", "uav_fired_upon", "other"};
-const std::vector<std::string> kSiteStatuses = {"all_present", "weapons_missing", "site_abandoned", "access_denied"};
-const std::vector<std::string> kDamageTypes = {"residential", "school", "medical", "water", "power",
-                                               "gas", "road", "bridge", "other"};
 const std::vector<std::string> kCasualtyFields = {"killed", "injured", "civilian", "corroborated"};
 constexpr int kMaxDurationMin = 7 * 24 * 60;  // a week: a restriction longer than that is a closure
-const std::vector<std::string> kExplosionTypes = {"impact", "airburst", "outgoing", "undetermined"};
-const std::vector<std::string> kWeaponClasses = {"small_arms", "mortar_lt_100", "artillery_ge_100", "mlrs",
-                                                 "mlrs_heavy", "tank", "missile", "air_defence", "other"};
-// In clockwise order from north, 22.5° apart: the index gives the bearing.
-const std::vector<std::string> kDirections = {"N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
-                                              "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"};
+using namespace vocab;
 
 [[noreturn]] void fail(const std::string& code, const std::string& field, const std::string& message) {
   throw ValidationError(kInvalid, code, message, field);
@@ -65,6 +50,8 @@ std::string joined(const std::vector<std::string>& v) {
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
+
+using vocab::contains, vocab::joined;
 
 // All unknown fields at once: a submitter with two typos should not need two round trips.
 void reject_unknown_fields(const json& obj) {
@@ -112,7 +99,7 @@ std::string required_text(const json& obj, const std::string& key, size_t max_ch
 }
 
 // One of `allowed`, or "" when absent and not required.
-std::string choice(const json& obj, const std::string& key, const std::vector<std::string>& allowed, bool required) {
+std::string choice(const json& obj, const std::string& key, Words allowed, bool required) {
   std::string s = required ? required_text(obj, key, kMaxShort) : text(obj, key, kMaxShort);
   if (!s.empty() && !contains(allowed, s))
     fail("bad_value", key, key + " '" + s + "' is not one of: " + joined(allowed));
@@ -183,8 +170,7 @@ void read_direction(const json& obj, Observation& o) {
   o.bearing_deg = number(obj, "bearing_deg", 0, 360, true);
   o.direction = choice(obj, "direction", kDirections, false);
   if (o.direction.empty()) return;
-  const auto i = std::find(kDirections.begin(), kDirections.end(), o.direction) - kDirections.begin();
-  const double dir_deg = 22.5 * static_cast<double>(i);
+  const double dir_deg = direction_deg(o.direction);
   if (!o.bearing_deg) {
     o.bearing_deg = dir_deg;
     return;
@@ -367,11 +353,15 @@ Observation parse_observation(const json& obj, int64_t now_ms) {
   o.notes = text(obj, "notes", kMaxNotes);
   o.source_ref = text(obj, "source_ref", kMaxId);
   o.acled = read_acled(obj);
+  read_kind_fields(obj, o);
+  return o;
+}
+
+void read_kind_fields(const json& obj, Observation& o) {
   read_restriction(obj, o);
   read_weapons_site(obj, o);
   o.casualties = read_casualties(obj, o.event);
   o.damage = read_damage(obj, o.event);
-  return o;
 }
 
 void check_with_plan(const Observation& o, const plan::Plan& plan) {

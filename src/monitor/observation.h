@@ -101,19 +101,33 @@ struct Placement {
 // field for everything else (docs/observations.md lists the codes).
 Observation parse_observation(const nlohmann::json& obj, int64_t now_ms);
 
+// The fields of the other kinds — restriction, weapons site, casualties, damage — read from `obj`
+// into `o`, whose event is set: parse_observation's own rules, for readers of other forms (the
+// observations CSV) that hand those fields over as JSON. Throws ValidationError as it does.
+void read_kind_fields(const nlohmann::json& obj, Observation& o);
+
 // What only the plan can check: `imposed_by` names one of its parties. Throws ValidationError 422
 // "unknown_party" naming the field.
 void check_with_plan(const Observation& obs, const plan::Plan& plan);
 
-// The uncertainties placement assumes where the observation states none (docs/observations.md).
+// The uncertainties assumed where an observation states none (docs/observations.md): of one
+// report's placement and of the correlator's input alike (monitor/sighting.h).
 struct PlaceOptions {
   // 1σ error of a position given in the observation itself (read off a map, geolocated from
-  // footage). DEFAULT: 50 m; zero would claim a precision no field report has.
+  // footage). DEFAULT: 50 m; zero would claim a precision no field report has. An ACLED event's
+  // follows its geo_precision instead (monitor/uncertainty.h).
   double given_err_m = 50;
-  // 1σ error of a bearing taken by eye, compass or camera. DEFAULT: 3°.
+  // 1σ error of a bearing taken by eye, compass or camera. DEFAULT: 3°, or the plan's [monitoring].
   double bearing_sigma_saw_deg = 3;
-  // 1σ error of a bearing taken by ear; sound reflects off buildings and slopes. DEFAULT: 10°.
+  // 1σ error of a bearing taken by ear; sound reflects off buildings and slopes. DEFAULT: 10°, or
+  // the plan's [monitoring]; also for a bearing of unknown mode.
   double bearing_sigma_heard_deg = 10;
+  // The plan's bearing σ, the rest by default.
+  static PlaceOptions of(const plan::MonitoringDefaults& m) {
+    PlaceOptions o;
+    o.bearing_sigma_saw_deg = m.bearing_sigma_saw_deg, o.bearing_sigma_heard_deg = m.bearing_sigma_heard_deg;
+    return o;
+  }
 };
 
 // Estimates the event's position (given; else observer + bearing + middle of the range band,

@@ -54,7 +54,7 @@ Placement estimate(const Observation& o, const PlaceOptions& opt) {
   if (o.lat && o.lon) {
     p.method = "given";
     p.lat = o.lat, p.lon = o.lon;
-    p.err_m = opt.given_err_m;
+    p.err_m = o.acled ? acled_position_sigma_m(o.acled->geo_precision) : opt.given_err_m;
   } else if (o.observer_lat && o.observer_lon && o.bearing_deg) {
     p = from_bearing(o, opt);
   } else if (o.observer_lat && o.observer_lon && at_observer(o.event)) {

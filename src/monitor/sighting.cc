@@ -6,7 +6,7 @@
 
 namespace truceline::monitor {
 
-Sighting sighting_of(const Observation& o, const std::string& id, const SightingOptions& opt) {
+Sighting sighting_of(const Observation& o, const std::string& id, const PlaceOptions& opt) {
   Sighting s;
   s.id = id;
   s.time_ms = o.time_ms;
@@ -16,7 +16,7 @@ Sighting sighting_of(const Observation& o, const std::string& id, const Sighting
   s.count = o.count;
   if (o.observer_lat && o.observer_lon) s.observer = geo::LonLat{*o.observer_lon, *o.observer_lat};
   s.bearing_deg = o.bearing_deg;
-  s.bearing_sigma_deg = bearing_sigma_deg(o.mode, opt.sigma_saw_deg, opt.sigma_heard_deg);
+  s.bearing_sigma_deg = bearing_sigma_deg(o.mode, opt.bearing_sigma_saw_deg, opt.bearing_sigma_heard_deg);
   if (o.range_min_km && o.range_max_km) s.range_min_m = *o.range_min_km * 1000, s.range_max_m = *o.range_max_km * 1000;
   if (o.lat && o.lon) s.position = geo::LonLat{*o.lon, *o.lat};
   s.position_sigma_m = o.acled ? acled_position_sigma_m(o.acled->geo_precision) : opt.given_err_m;
@@ -36,7 +36,7 @@ Observation stored_observation(const nlohmann::json& observation) {
   return parse_observation(o, std::numeric_limits<int64_t>::max() / 2);
 }
 
-Sighting stored_sighting(const nlohmann::json& observation, const std::string& id, const SightingOptions& opt) {
+Sighting stored_sighting(const nlohmann::json& observation, const std::string& id, const PlaceOptions& opt) {
   return sighting_of(stored_observation(observation), id, opt);
 }
 

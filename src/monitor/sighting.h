@@ -11,15 +11,8 @@
 
 namespace truceline::monitor {
 
-struct SightingOptions {
-  double sigma_saw_deg = 3;     // DEFAULT: 3° bearing σ for saw and recorded (the plan's [monitoring])
-  double sigma_heard_deg = 10;  // DEFAULT: 10° for heard, and for a bearing of unknown mode
-  double given_err_m = 50;      // DEFAULT: 50 m, σ of a given position (as placement assumes)
-  static SightingOptions of(const plan::MonitoringDefaults& m) { return {m.bearing_sigma_saw_deg, m.bearing_sigma_heard_deg}; }
-};
-
 // The correlator's view of `o`, with id `id`.
-Sighting sighting_of(const Observation& o, const std::string& id, const SightingOptions& opt = {});
+Sighting sighting_of(const Observation& o, const std::string& id, const PlaceOptions& opt = {});
 
 // A stored observation (a record body's "observation", as to_json(Observation) wrote it) read
 // back: validated on the way in, so only the future-time rule is left out. Throws
@@ -27,6 +20,6 @@ Sighting sighting_of(const Observation& o, const std::string& id, const Sighting
 Observation stored_observation(const nlohmann::json& observation);
 
 // sighting_of(stored_observation(observation), id, opt).
-Sighting stored_sighting(const nlohmann::json& observation, const std::string& id, const SightingOptions& opt = {});
+Sighting stored_sighting(const nlohmann::json& observation, const std::string& id, const PlaceOptions& opt = {});
 
 }  // namespace truceline::monitor

@@ -173,8 +173,9 @@ std::string lines_text(const std::vector<LineLength>& ls) {
 
 Comparison compare(const ZoneMap& a, const ZoneMap& b) {
   Comparison c;
-  c.a_name = a.plan.name;
-  c.b_name = b.plan.name;
+  // "name on date": two dates of one plan are told apart by their dates.
+  c.a_name = a.plan.name + (a.plan.date.empty() ? "" : " on " + a.plan.date);
+  c.b_name = b.plan.name + (b.plan.date.empty() ? "" : " on " + b.plan.date);
   c.a_area_km2 = a.area_km2;
   c.b_area_km2 = b.area_km2;
   const std::vector<int> match = match_settlements(a, b);

@@ -54,6 +54,7 @@ class Compiler {
   }
 
   ZoneMap run() {
+    for (const std::string& w : plan_.warnings) warn_(w);
     load_area();
     build_line_of_contact();
     build_bands();

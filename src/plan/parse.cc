@@ -8,6 +8,7 @@
 #include "geo/errors.h"
 #include "io/output.h"
 #include "plan/plan.h"
+#include "plan/series.h"
 #include "plan/severity.h"
 #include "plan/units.h"
 
@@ -154,15 +155,21 @@ void read_shapes(const Reader& r, const toml::table& root, Plan& plan) {
     const std::string table = "shapes." + id;
     const toml::table* t = v.as_table();
     if (!t) r.fail(&v, table, "must be a table", "write " + id + " = { layer = \"...\" }");
-    r.only_keys(*t, table, {"layer", "regions", "polygon", "union"});
+    r.only_keys(*t, table, {"layer", "series", "date", "regions", "polygon", "union"});
     ShapeDef s;
     s.id = id;
     s.layer = r.file(*t, table, "layer", false);
+    s.series = r.file(*t, table, "series", false);
+    s.series_date = r.str(*t, table, "date", false);
+    if (!s.series_date.empty() && s.series.empty())
+      r.fail(t->get("date"), table + " date", "is for a series only", "add series = \"folder\" or remove date");
+    if (!s.series.empty() && !s.layer.empty())
+      r.fail(t->get("series"), table, "has both layer and series", "keep one of them");
     s.regions = r.strings(*t, table, "regions");
     s.union_of = r.strings(*t, table, "union");
     if (const toml::node* p = t->get("polygon")) s.polygon = read_polygon(r, *p, table + " polygon");
-    const int sources = !s.layer.empty() + !s.regions.empty() + !s.polygon.empty() + !s.union_of.empty();
-    if (sources != 1) r.fail(t, table, "needs exactly one of layer, regions, polygon, union", "keep one of them");
+    const int sources = !(s.layer.empty() && s.series.empty()) + !s.regions.empty() + !s.polygon.empty() + !s.union_of.empty();
+    if (sources != 1) r.fail(t, table, "needs exactly one of layer, series, regions, polygon, union", "keep one of them");
     plan.shapes.push_back(std::move(s));
   }
 }
@@ -358,7 +365,24 @@ const Party* Plan::party(const std::string& id) const {
   return nullptr;
 }
 
-Plan parse_plan_text(const std::string& text, const std::string& path) {
+// Each series shape's layer on the plan's date: `--date`, else the shape's own `date`, else the
+// plan's top-level `date`.
+void pick_series_layers(const Reader& r, const toml::table& root, Plan& plan, const ParseOptions& opt) {
+  for (ShapeDef& s : plan.shapes) {
+    if (s.series.empty()) continue;
+    const toml::node* node = root.at_path("shapes." + s.id).node();
+    const long line = node ? node->source().begin.line : 0;
+    const std::string where = plan.path + (line > 0 ? ":" + std::to_string(line) : "") + ": [shapes] " + s.id;
+    s.series_date = !opt.date.empty() ? opt.date : !s.series_date.empty() ? s.series_date : plan.date;
+    if (s.series_date.empty())
+      r.fail(root.get("shapes"), "[shapes] " + s.id, "a series needs a date", "add date = \"YYYY-MM-DD\" to the shape or the plan, or give --date");
+    const PickedLayer p = pick_layer(read_series(s.series), s.series_date, where);
+    s.layer = p.layer.path;
+    if (!p.warning.empty()) plan.warnings.push_back(p.warning);
+  }
+}
+
+Plan parse_plan_text(const std::string& text, const std::string& path, const ParseOptions& opt) {
   toml::table root;
   try {
     root = toml::parse(text, path);
@@ -393,8 +417,13 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
     r.only_keys(*s, "settlements", {"layer"});
     plan.settlements_layer = r.file(*s, "settlements", "layer", true);
   }
+  if (!opt.date.empty()) {
+    if (!is_date(opt.date)) throw InputError("--date " + opt.date, "is not a date", "write YYYY-MM-DD");
+    plan.date = opt.date;
+  }
   read_parties_and_zones(r, root, plan);
   read_shapes(r, root, plan);
+  pick_series_layers(r, root, plan, opt);
   read_line_and_bands(r, root, plan);
   read_enclaves(r, root, plan);
   read_rules(r, root, plan);
@@ -403,6 +432,6 @@ Plan parse_plan_text(const std::string& text, const std::string& path) {
   return plan;
 }
 
-Plan parse_plan(const std::string& path) { return parse_plan_text(io::read_file(path), path); }
+Plan parse_plan(const std::string& path, const ParseOptions& opt) { return parse_plan_text(io::read_file(path), path, opt); }
 
 }  // namespace truceline::plan

@@ -17,7 +17,9 @@ struct Party {
 // A named area built from layers, regions or other shapes. Exactly one source is set.
 struct ShapeDef {
   std::string id;
-  std::string layer;                               // polygon GeoJSON file
+  std::string layer;                               // polygon GeoJSON file (from a series: the one picked)
+  std::string series;                              // a folder of dated layers (plan/series.h) …
+  std::string series_date;                         // … and the date whose layer was picked
   std::vector<std::string> regions;                // region ids of the area layer
   std::vector<std::vector<geo::LonLat>> polygon;   // inline rings, [lon, lat]
   std::vector<std::string> union_of;               // other shapes
@@ -117,13 +119,20 @@ struct Plan {
   std::vector<Rule> rules;
   MonitoringDefaults monitoring;
   AlertRules alerts;
+  std::vector<std::string> warnings;  // from parsing (a date past a series' end); compile reports them
 
   const Party* party(const std::string& id) const;
 };
 
+struct ParseOptions {
+  // The plan on another date: each series shape takes its layer of this date (YYYY-MM-DD), and the
+  // plan's `date` becomes it. DEFAULT: none (a shape's own `date`, else the plan's).
+  std::string date;
+};
+
 // Parses and checks a plan file. Throws InputError naming the file, the line and the key.
-Plan parse_plan(const std::string& path);
+Plan parse_plan(const std::string& path, const ParseOptions& opt = {});
 // Same, from text; `path` names it in errors and anchors relative layer paths.
-Plan parse_plan_text(const std::string& text, const std::string& path);
+Plan parse_plan_text(const std::string& text, const std::string& path, const ParseOptions& opt = {});
 
 }  // namespace truceline::plan

@@ -16,7 +16,7 @@ constexpr int kPage = 2000;
 // A stored observation read back, as every reader of the record does (monitor/sighting.h).
 monitor::Sighting sighting(const nlohmann::json& observation, const std::string& id, const plan::MonitoringDefaults& sigma) {
   try {
-    return monitor::stored_sighting(observation, id, monitor::SightingOptions::of(sigma));
+    return monitor::stored_sighting(observation, id, monitor::PlaceOptions::of(sigma));
   } catch (const monitor::ValidationError& e) {
     throw store::StoreError("record " + id + ": the stored observation does not parse: " + e.what());
   }

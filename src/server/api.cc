@@ -123,6 +123,13 @@ std::string register_device_key(store::Store& store, const std::string& submitte
   if (!raw || raw->size() != 32)
     throw std::invalid_argument("public_key must be the standard base64 of a 32-byte Ed25519 public key");
   const tlog::DeviceKey k = tlog::device_key(*raw);
+  // A device that lost the 201 registers again: the key is the submitter's once, not twice.
+  store::Query q;
+  q.kind = "device_key";
+  q.submitter = submitter;
+  q.limit = 0;
+  for (const store::Record& known : store.query(q))
+    if (known.body.value("keyid", "") == k.keyid) return k.keyid;
   store::NewRecord r;
   r.kind = "device_key";
   r.submitter = submitter;
@@ -143,6 +150,8 @@ void Api::mount(http::Router& router) {
         send_error(res, e.status, e.code, e.what(), e.field);
       } catch (const monitor::ValidationError& e) {
         send_error(res, e.status(), e.code(), e.what(), e.field());
+      } catch (const ogc::ParamError& e) {
+        send_error(res, 400, "bad_parameter", e.what(), e.field);
       } catch (const store::IdempotencyConflict& e) {
         send_error(res, 409, "idempotency_conflict", e.what(), "Idempotency-Key");
       } catch (const std::exception& e) {
@@ -170,8 +179,11 @@ void Api::mount(http::Router& router) {
     router.get(R"(/v1/incidents/(i-[0-9]+))", wrap(&Api::get_incident));
     router.get("/v1/alerts", wrap(&Api::list_alerts));
     router.get("/v1/alerts/stream", wrap(&Api::alert_stream));
+    router.get("/v1/kml/live.kml", wrap(&Api::kml_live));
+    router.get("/v1/kml/incidents.kml", wrap(&Api::kml_incidents));
   }
   if (cot_) router.get("/v1/cot", wrap(&Api::get_cot));
+  mount_ogc(router, wrap);
 }
 
 Caller Api::authenticate(const http::Request& req, std::initializer_list<const char*> roles) {
@@ -211,7 +223,7 @@ store::NewRecord Api::observation_record(const json& obj, const std::string& pre
   } catch (const monitor::ValidationError& e) {
     throw monitor::ValidationError(e.status(), e.code(), prefix + e.what(), prefix + e.field());
   }
-  const monitor::Placement p = monitor::place(obs, locator_, map_);
+  const monitor::Placement p = monitor::place(obs, locator_, map_, monitor::PlaceOptions::of(map_.plan.monitoring));
   store::NewRecord r;
   r.kind = kind;
   r.submitter = who.name;
@@ -355,15 +367,21 @@ void Api::list_observations(const http::Request& req, http::Response& res) {
     q.limit = static_cast<int>(l);
   }
   if (req.has_param("cursor")) q.after_seq = static_cast<int64_t>(number(req.get_param_value("cursor"), "cursor"));
-  // What each role may see: observers their own reports, contingents their zones.
-  if (who.role == "observer") q.submitter = who.name;
-  if (who.role == "contingent") q.responsible_in = {who.contingent};
+  scope(who, q);
   const auto records = store_.query(q);
   json list = json::array();
   for (const auto& r : records) list.push_back(record_json(r));
   json out{{"observations", list}};
   if (static_cast<int>(records.size()) == q.limit) out["next_cursor"] = std::to_string(records.back().seq);
   send_json(res, 200, out);
+}
+
+// Observers read their own reports, contingents those in their zones.
+void Api::scope(const Caller& who, store::Query& q) {
+  if (who.role == "observer") q.submitter = who.name;
+  if (who.role != "contingent") return;
+  const bool other = !q.responsible_in.empty() && q.responsible_in != std::vector<std::string>{who.contingent};
+  q.responsible_in = {other ? "\n" : who.contingent};
 }
 
 bool Api::may_read(const Caller& who, const store::Record& r) const {

@@ -15,7 +15,12 @@
 #include "tlog/dsse.h"
 #include "plan/zone_map.h"
 #include "server/caller.h"
+#include "server/ogc.h"
 #include "store/store.h"
+
+namespace truceline::alert {
+struct AlertQuery;
+}
 
 namespace truceline::server {
 
@@ -31,6 +36,7 @@ struct ApiOptions {
 class CotView;
 class IncidentEngine;
 class LogPublisher;
+struct IncidentFilter;
 
 class Api {
  public:
@@ -53,6 +59,14 @@ class Api {
   std::string submit(const Caller& who, const nlohmann::json& observation, const std::string& key);
   // Serves GET /v1/cot from `view` (docs/cot.md); call before mount(). The view must outlive the server.
   void attach(const CotView* view) { cot_ = view; }
+
+  using Caller = server::Caller;
+  // What each role may read (docs/api.md, Tokens and roles): one rule for every view of the
+  // record — the JSON endpoints, OGC API – Features, KML. Each narrows a query already holding
+  // the caller's own filters; a contingent asking for another contingent's finds nothing.
+  static void scope(const Caller& who, IncidentFilter& f);
+  static void scope(const Caller& who, store::Query& q);
+  static void scope(const Caller& who, alert::AlertQuery& q);
 
  private:
   Caller authenticate(const http::Request& req, std::initializer_list<const char*> roles);
@@ -94,6 +108,28 @@ class Api {
   void post_key(const http::Request& req, http::Response& res);
   bool may_read(const Caller& who, const store::Record& r) const;
 
+  using Wrap = std::function<http::Handler(void (Api::*)(const http::Request&, http::Response&))>;
+  // OGC API – Features (ogc_routes.cc; docs/ogc.md).
+  void mount_ogc(http::Router& router, const Wrap& wrap);
+  Caller ogc_reader(const http::Request& req);
+  void ogc_landing(const http::Request& req, http::Response& res);
+  void ogc_conformance(const http::Request& req, http::Response& res);
+  void ogc_api(const http::Request& req, http::Response& res);
+  void ogc_collections(const http::Request& req, http::Response& res);
+  void ogc_collection(const http::Request& req, http::Response& res);
+  void ogc_queryables(const http::Request& req, http::Response& res);
+  void ogc_items(const http::Request& req, http::Response& res);
+  void ogc_item(const http::Request& req, http::Response& res);
+  // The collections `who` may read, with their extents as `who` sees them.
+  std::vector<ogc::Collection> ogc_catalogue(const Caller& who);
+  ogc::Collection ogc_collection_for(const Caller& who, const std::string& id);
+  ogc::Page ogc_page(const Caller& who, const std::string& collection, const ogc::ItemQuery& q);
+  std::vector<ogc::Feature> ogc_alerts(const Caller& who);
+  // Google Earth (kml_routes.cc): a NetworkLink to the incidents the token may read, and them.
+  void kml_live(const http::Request& req, http::Response& res);
+  void kml_incidents(const http::Request& req, http::Response& res);
+  std::string caller_token(const http::Request& req) const;
+
   const plan::ZoneMap& map_;
   const index::Locator& locator_;
   store::Store& store_;
@@ -102,6 +138,7 @@ class Api {
   const CotView* cot_ = nullptr;
   ApiOptions opt_;
   std::string zones_geojson_;  // rendered once
+  std::vector<ogc::Feature> ogc_zones_, ogc_lines_;  // the plan's, made once
 
   struct Bucket {
     double tokens;
@@ -123,7 +160,8 @@ class Api {
 // Creates a token for `t` in the store and returns it; only its SHA-256 is kept.
 std::string create_token(store::Store& store, const store::Token& t);
 // Registers an Ed25519 public key (base64 of its 32 bytes) for the submitter's signed reports, as a
-// `device_key` record of the log; returns its keyid. Throws std::invalid_argument for a bad key.
+// `device_key` record of the log, unless the submitter has it already; returns its keyid. Throws
+// std::invalid_argument for a bad key.
 std::string register_device_key(store::Store& store, const std::string& submitter, const std::string& public_key_b64,
                                 const std::string& device);
 

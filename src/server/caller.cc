@@ -21,9 +21,4 @@ bool may_read_incident(const Caller& c, const nlohmann::json& incident) {
   return c.role == "contingent" && incident.value("responsible", "") == c.contingent;
 }
 
-std::string responsible_filter(const Caller& c, const std::string& asked) {
-  if (reads_every_incident(c)) return asked;
-  return asked.empty() || asked == c.contingent ? c.contingent : "\n";
-}
-
 }  // namespace truceline::server

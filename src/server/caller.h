@@ -24,8 +24,4 @@ bool reads_every_incident(const Caller& c);
 // `incident` (INCIDENT JSON, or its revision's record body) is one `c` may read.
 bool may_read_incident(const Caller& c, const nlohmann::json& incident);
 
-// The `responsible` filter a listing of incidents for `c` applies, given the one asked for ("" for
-// any): a contingent's own, whatever it asks; "\n", which matches nothing, when it asks for another's.
-std::string responsible_filter(const Caller& c, const std::string& asked);
-
 }  // namespace truceline::server

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "server/api.h"
 #include "server/incident_engine.h"
 
 namespace truceline::server {
@@ -28,7 +29,7 @@ std::vector<std::string> CotView::incidents(const Caller& who, int64_t since_ms,
   if (!may_read_incidents(who)) return out;
   IncidentFilter f;
   f.since_ms = since_ms;
-  f.responsible = responsible_filter(who, "");
+  Api::scope(who, f);
   f.limit = 1000;
   for (;;) {
     int64_t next = 0;

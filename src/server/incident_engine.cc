@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <iostream>
 
 #include "monitor/incident_json.h"
 #include "monitor/observation.h"
 #include "monitor/sighting.h"
+#include "plan/severity.h"
 
 namespace truceline::server {
 namespace {
@@ -24,6 +26,13 @@ int64_t now_ms() {
 }
 
 int64_t time_of(const json& inc, const char* key) { return monitor::parse_time_ms(inc.value(key, "")).value_or(0); }
+
+int gravest_severity(const json& inc) {
+  int rank = 0;
+  if (inc.contains("violations") && inc["violations"].is_array())
+    for (const json& v : inc["violations"]) rank = std::max(rank, plan::severity_rank(v.value("severity", "")));
+  return rank;
+}
 
 // Every record of `kind` after `after_seq` up to `last_seq`, in chain order, a page at a time;
 // before_page() is called before each query.
@@ -153,6 +162,9 @@ void IncidentEngine::remember(const json& inc, int64_t seq) {
   k.n_observations = inc.value("n_observations", 0);
   k.first_ms = time_of(inc, "first_time"), k.last_ms = time_of(inc, "last_time");
   k.zone = name(inc.value("zone", "")), k.responsible = name(inc.value("responsible", "")), k.event = name(inc.value("event", ""));
+  k.has_fix = inc.contains("lat") && inc["lat"].is_number() && inc.contains("lon") && inc["lon"].is_number();
+  if (k.has_fix) k.lat = inc["lat"].get<double>(), k.lon = inc["lon"].get<double>();
+  k.severity = static_cast<uint8_t>(gravest_severity(inc));
   cache_[n] = inc;
   while (cache_.size() > opt_.cached) cache_.erase(cache_.begin());
 }
@@ -237,7 +249,7 @@ void IncidentEngine::mark(const monitor::Incident& inc, const std::string& obser
 // (verify names it) and is left out of the incidents rather than correlated from half its fields.
 std::optional<monitor::Sighting> IncidentEngine::sighting(const json& observation, const std::string& id) const {
   try {
-    return monitor::stored_sighting(observation, id, monitor::SightingOptions::of(map_.plan.monitoring));
+    return monitor::stored_sighting(observation, id, monitor::PlaceOptions::of(map_.plan.monitoring));
   } catch (const monitor::ValidationError& e) {
     std::cerr << "truceline: incidents: record " << id << " left out: its observation does not parse: " << e.what() << "\n";
     return std::nullopt;
@@ -402,15 +414,32 @@ json IncidentEngine::cached(int64_t n) const {
   return c != cache_.end() ? c->second : json();
 }
 
+// Widens the page's extent to take in incident `k` (the first match: `first`).
+void IncidentEngine::extend(IncidentPage& p, const Known& k, bool first) {
+  p.first_ms = first ? k.first_ms : std::min(p.first_ms, k.first_ms);
+  p.last_ms = first ? k.last_ms : std::max(p.last_ms, k.last_ms);
+  if (!k.has_fix) return;
+  if (!p.placed) p.min_lon = p.max_lon = k.lon, p.min_lat = p.max_lat = k.lat, p.placed = true;
+  p.min_lon = std::min(p.min_lon, k.lon), p.max_lon = std::max(p.max_lon, k.lon);
+  p.min_lat = std::min(p.min_lat, k.lat), p.max_lat = std::max(p.max_lat, k.lat);
+}
+
 std::vector<nlohmann::json> IncidentEngine::list(const IncidentFilter& f, int64_t* next) const {
-  if (next) *next = 0;
+  IncidentPage p = page(f);
+  if (next) *next = p.next;
+  return std::move(p.incidents);
+}
+
+IncidentPage IncidentEngine::page(const IncidentFilter& f) const {
+  IncidentPage out;
   // Matched under the lock from the summaries; what is not cached is read afterwards, so that a
   // slow store never holds up the engine.
   struct Hit {
     int64_t n, seq;
     json body;  // null: read the record at seq
   };
-  std::vector<Hit> found;
+  std::deque<Hit> found;
+  bool more_before = false, more_after = false;
   {
     std::lock_guard lock(mu_);
     const auto ix = [&](const std::string& s) -> std::optional<uint32_t> {
@@ -418,25 +447,47 @@ std::vector<nlohmann::json> IncidentEngine::list(const IncidentFilter& f, int64_
       return it == name_ix_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
     };
     const auto zone = ix(f.zone), responsible = ix(f.responsible), event = ix(f.event);
-    if (!zone || !responsible || !event) return {};  // a name no incident has
-    for (int64_t n = std::max<int64_t>(f.after, 0) + 1; n <= static_cast<int64_t>(known_.size()); ++n) {
-      const Known& k = known_[n - 1];
-      if (k.seq == 0 || k.n_observations == 0) continue;
-      if (f.since_ms && k.last_ms < *f.since_ms) continue;
-      if (f.until_ms && k.first_ms >= *f.until_ms) continue;
+    const int severity = plan::severity_rank(f.severity);
+    if (!zone || !responsible || !event || (!f.severity.empty() && severity == 0)) return out;  // a name no incident has
+    const auto matches = [&](const Known& k) {
+      if (k.seq == 0 || k.n_observations == 0) return false;
+      if (f.since_ms && k.last_ms < *f.since_ms) return false;
+      if (f.until_ms && k.first_ms >= *f.until_ms) return false;
       if ((!f.zone.empty() && k.zone != *zone) || (!f.responsible.empty() && k.responsible != *responsible) ||
-          (!f.event.empty() && k.event != *event))
-        continue;
-      if (static_cast<int>(found.size()) >= f.limit) {
-        if (next && !found.empty()) *next = found.back().n;
-        break;
+          (!f.event.empty() && k.event != *event) || (severity && k.severity != severity))
+        return false;
+      if (f.min_lon && (!k.has_fix || k.lon < *f.min_lon || k.lon > *f.max_lon || k.lat < *f.min_lat || k.lat > *f.max_lat))
+        return false;
+      return true;
+    };
+    const size_t limit = static_cast<size_t>(std::max(f.limit, 0));
+    for (int64_t n = 1; n <= static_cast<int64_t>(known_.size()); ++n) {
+      const Known& k = known_[n - 1];
+      if (!matches(k)) continue;
+      extend(out, k, out.matched == 0);
+      ++out.matched;
+      if (f.before > 0) {
+        // Backwards: the last `limit` below the cursor.
+        if (n >= f.before) {
+          more_after = true;
+          continue;
+        }
+        found.push_back({n, k.seq, json()});
+        if (found.size() > limit) found.pop_front(), more_before = true;
+      } else if (n <= f.after) {
+        more_before = true;
+      } else if (found.size() < limit) {
+        found.push_back({n, k.seq, json()});
+      } else {
+        more_after = true;
       }
-      found.push_back({n, k.seq, cached(n)});
     }
+    for (Hit& h : found) h.body = cached(h.n);
   }
-  std::vector<nlohmann::json> out;
-  out.reserve(found.size());
-  for (Hit& h : found) out.push_back(h.body.is_null() ? read_latest(h.seq) : std::move(h.body));
+  if (more_after && !found.empty()) out.next = found.back().n;
+  if (more_before && !found.empty()) out.prev = found.front().n;
+  out.incidents.reserve(found.size());
+  for (Hit& h : found) out.incidents.push_back(h.body.is_null() ? read_latest(h.seq) : std::move(h.body));
   return out;
 }
 

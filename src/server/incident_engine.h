@@ -64,8 +64,24 @@ struct IncidentEngineOptions {
 struct IncidentFilter {
   std::optional<int64_t> since_ms, until_ms;  // on last_time (inclusive) and first_time (exclusive)
   std::string zone, responsible, event;
+  std::string severity;  // the gravest rule broken (low … critical); "" for any
+  // A box on the position (lon/lat, edges included); an incident without a position is outside.
+  std::optional<double> min_lon, min_lat, max_lon, max_lat;
   int limit = 100;
-  int64_t after = 0;  // cursor: incidents numbered above this
+  int64_t after = 0;   // cursor: incidents numbered above this
+  int64_t before = 0;  // > 0: the last `limit` incidents numbered below this instead (a page back)
+};
+
+// One page of list(), with what a client pages by.
+struct IncidentPage {
+  std::vector<nlohmann::json> incidents;  // latest revisions, in incident order
+  int64_t matched = 0;  // incidents matching the filter, the cursor and the limit aside
+  int64_t next = 0;     // more follow: the number of the page's last incident (an `after`)
+  int64_t prev = 0;     // more precede: the number of the page's first incident (a `before`)
+  // The extent of every match: the box of their positions (when `placed`) and their times.
+  bool placed = false;
+  double min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0;
+  int64_t first_ms = 0, last_ms = 0;
 };
 
 class IncidentEngine {
@@ -106,6 +122,9 @@ class IncidentEngine {
   // The latest revision of each incident matching `f`, in incident order; `next` is set when
   // more remain. Incidents left with no observation (all retracted) are left out.
   std::vector<nlohmann::json> list(const IncidentFilter& f, int64_t* next = nullptr) const;
+  // The same, with the count of all matches and the cursors either way. Numbers only grow, so a
+  // cursor stays on its place while incidents are added or revised.
+  IncidentPage page(const IncidentFilter& f) const;
   // The latest revision, or nullopt.
   std::optional<nlohmann::json> get(const std::string& id) const;
   // Every revision, oldest first (from the chain).
@@ -124,9 +143,13 @@ class IncidentEngine {
   struct Known {
     int64_t seq = 0;  // the record of the latest revision; 0: no such incident
     int64_t first_ms = 0, last_ms = 0;
+    double lat = 0, lon = 0;  // when has_fix
     int32_t revision = 0, n_observations = 0;
     uint32_t zone = 0, responsible = 0, event = 0;  // in names_
+    uint8_t severity = 0;  // plan::severity_rank of the gravest rule broken; 0 for none
+    bool has_fix = false;
   };
+  static void extend(IncidentPage& p, const Known& k, bool first);
   void rebuild();
   void load_incidents(int64_t head);
   bool try_lead();

@@ -53,7 +53,21 @@ json observation_json(const store::Record& r) {
   return j;
 }
 
+// A contingent narrowed to its own contingent's; asking for another's finds none.
+void narrow_to(std::string& field, const std::string& contingent) {
+  field = !field.empty() && field != contingent ? "\n" : contingent;
+}
+
 }  // namespace
+
+// Contingents read their own incidents and alerts; analysts and admins all.
+void Api::scope(const Caller& who, IncidentFilter& f) {
+  if (who.role == "contingent") narrow_to(f.responsible, who.contingent);
+}
+
+void Api::scope(const Caller& who, alert::AlertQuery& q) {
+  if (who.role == "contingent") narrow_to(q.contingent, who.contingent);
+}
 
 void Api::list_incidents(const http::Request& req, http::Response& res) {
   const Caller who = authenticate(req, {"contingent", "analyst", "admin"});
@@ -62,9 +76,10 @@ void Api::list_incidents(const http::Request& req, http::Response& res) {
   f.until_ms = time_param(req, "until");
   f.zone = req.get_param_value("zone");
   f.event = req.get_param_value("event");
-  f.responsible = responsible_filter(who, req.get_param_value("responsible"));
+  f.responsible = req.get_param_value("responsible");
   if (req.has_param("limit")) f.limit = static_cast<int>(whole_param(req, "limit", 1, opt_.max_page));
   if (req.has_param("cursor")) f.after = whole_param(req, "cursor", 0, INT64_MAX);
+  scope(who, f);
   int64_t next = 0;
   const auto list = incidents_->list(f, &next);
   json out{{"incidents", list}, {"next_cursor", nullptr}};
@@ -144,11 +159,7 @@ void Api::list_alerts(const http::Request& req, http::Response& res) {
     refuse(400, "bad_parameter", "status is pending, delivered, dead or none", "status");
   if (req.has_param("limit")) q.limit = static_cast<int>(whole_param(req, "limit", 1, alert::kMaxAlertPage));
   if (req.has_param("cursor")) q.after = whole_param(req, "cursor", 0, INT64_MAX);
-  if (who.role == "contingent") {
-    // A contingent sees its own alerts only; asking for another's finds none.
-    if (!q.contingent.empty() && q.contingent != who.contingent) q.contingent = "\n";
-    else q.contingent = who.contingent;
-  }
+  scope(who, q);
   send(res, alert::list_alerts(store_, q));
 }
 

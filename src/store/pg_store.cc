@@ -380,6 +380,13 @@ class PgStore : public Store {
     return read_all(readers_.acquire()->exec(t.sql, p));
   }
 
+  int64_t count(const Query& q) override {
+    const SqlText t = count_sql(q, Placeholders::kDollar);
+    std::vector<Param> p;
+    for (const SqlParam& v : t.params) p.push_back(std::visit([](const auto& x) { return param(x); }, v));
+    return readers_.acquire()->exec(t.sql, p).int64(0, 0);
+  }
+
   std::optional<Record> get(const std::string& id) override {
     auto found = read_all(readers_.acquire()->exec(kRecordWithSalt + " FROM records WHERE seq = $1", {param(seq_of_id(id))}),
                           true);

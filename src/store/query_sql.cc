@@ -37,9 +37,13 @@ class WhereBuilder {
 
 }  // namespace
 
-SqlText query_sql(const Query& q, Placeholders style) {
+namespace {
+
+// The WHERE clause of every filter of `q`: one list for the page and for its count.
+WhereBuilder record_filters(const Query& q, Placeholders style) {
   WhereBuilder w(style);
   w.add("seq", ">", q.after_seq);
+  if (q.before_seq > 0) w.add("seq", "<", q.before_seq);
   if (!q.kind.empty()) w.add("kind", "=", q.kind);
   // The hour bounds let the index on the hour serve the filter (kSharedSchema); integer division
   // truncates alike in C++, SQLite and PostgreSQL and never decreases, so they exclude no row
@@ -56,8 +60,20 @@ SqlText query_sql(const Query& q, Placeholders style) {
   if (q.max_lon) w.add("lon", "<=", *q.max_lon);
   if (q.min_lat) w.add("lat", ">=", *q.min_lat);
   if (q.max_lat) w.add("lat", "<=", *q.max_lat);
+  return w;
+}
+
+}  // namespace
+
+SqlText query_sql(const Query& q, Placeholders style) {
   const std::string limit = q.limit > 0 ? " LIMIT " + std::to_string(q.limit) : "";
-  return w.finish(std::string("SELECT ") + kRecordColumns + " FROM records", " ORDER BY seq" + limit);
+  return record_filters(q, style)
+      .finish(std::string("SELECT ") + kRecordColumns + " FROM records",
+              std::string(" ORDER BY seq") + (q.newest_first ? " DESC" : "") + limit);
+}
+
+SqlText count_sql(const Query& q, Placeholders style) {
+  return record_filters(q, style).finish("SELECT COUNT(*) FROM records", "");
 }
 
 std::string outbox_schema(const std::string& id_type, const std::string& int_type) {

@@ -67,6 +67,8 @@ enum class Placeholders { kQuestion, kDollar };
 // SELECT kRecordColumns FROM records WHERE … ORDER BY seq LIMIT …; a limit of 0 or less means
 // no limit.
 SqlText query_sql(const Query& q, Placeholders style);
+// SELECT COUNT(*) FROM records WHERE … (the same filters; no limit, no order).
+SqlText count_sql(const Query& q, Placeholders style);
 
 // The outbox (store.h, OutboxItem) and every attempt made for its items. `id_type` is the
 // dialect's self-numbering key: an id is never given twice, in any process, even after a

@@ -355,6 +355,15 @@ class SqliteStore : public Store {
     return read_all(s);
   }
 
+  int64_t count(const Query& q) override {
+    const SqlText t = count_sql(q, Placeholders::kQuestion);
+    auto db = readers_.acquire();
+    Stmt s(*db, t.sql);
+    for (size_t i = 0; i < t.params.size(); ++i) s.bind(static_cast<int>(i + 1), t.params[i]);
+    s.step();
+    return s.int64(0);
+  }
+
   std::optional<Record> get(const std::string& id) override {
     auto db = readers_.acquire();
     Stmt& s = db->cached(kRecordWithSalt + " FROM records WHERE seq = ?").bind(1, seq_of_id(id));

@@ -83,6 +83,8 @@ struct Query {
   std::string submitter;                     // non-empty: only this submitter's records
   std::string kind = "observation";          // "" for every kind
   int64_t after_seq = 0;                     // cursor: records with seq > after_seq
+  int64_t before_seq = 0;                    // > 0: only records with seq < before_seq
+  bool newest_first = false;                 // descending seq (a page before a cursor)
   int limit = 100;
 };
 
@@ -181,6 +183,8 @@ class Store {
   virtual AppendResult append(const std::vector<NewRecord>& records, const std::string& idempotency_key,
                               const std::string& request_hash) = 0;
   virtual std::vector<Record> query(const Query& q) = 0;
+  // How many records match `q`, ignoring its limit (OGC API's numberMatched).
+  virtual int64_t count(const Query& q) = 0;
   virtual std::optional<Record> get(const std::string& id) = 0;
   // The observation and every correction or retraction of it, in chain order.
   virtual std::vector<Record> history(const std::string& id) = 0;

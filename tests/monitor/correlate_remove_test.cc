@@ -91,7 +91,7 @@ TEST(IncidentJson, StoredObservationReadsBackAsItsSighting) {
       kT0 + 86'400'000);
   plan::MonitoringDefaults m;
   m.bearing_sigma_heard_deg = 12;
-  const Sighting s = stored_sighting(to_json(o), "o-3", SightingOptions::of(m));
+  const Sighting s = stored_sighting(to_json(o), "o-3", PlaceOptions::of(m));
   EXPECT_EQ(s.id, "o-3");
   EXPECT_EQ(s.time_ms, kT0 - 1'800'000);  // 06:30+03:00 is 03:30Z
   EXPECT_EQ(s.observer_id, "P-7");

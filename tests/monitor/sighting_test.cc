@@ -29,7 +29,7 @@ Observation observation(const std::string& mode) {
 }
 
 TEST(SightingOf, BearingSigmaByModeAndTheBandInMetres) {
-  const SightingOptions opt{2, 12, 40};
+  const PlaceOptions opt{.given_err_m = 40, .bearing_sigma_saw_deg = 2, .bearing_sigma_heard_deg = 12};
   EXPECT_EQ(sighting_of(observation("saw"), "a", opt).bearing_sigma_deg, 2);
   EXPECT_EQ(sighting_of(observation("recorded"), "a", opt).bearing_sigma_deg, 2);
   EXPECT_EQ(sighting_of(observation("heard"), "a", opt).bearing_sigma_deg, 12);
@@ -45,11 +45,16 @@ TEST(SightingOf, BearingSigmaByModeAndTheBandInMetres) {
 TEST(SightingOf, AGivenPositionsSigmaIsTheOptionsOrAcledsPrecision) {
   Observation o = observation("saw");
   o.lat = 48.0, o.lon = 37.0;
-  EXPECT_EQ(sighting_of(o, "a", {3, 10, 40}).position_sigma_m, 40);
+  const PlaceOptions opt{.given_err_m = 40};
+  const plan::ZoneMap& map = testing::default_map();
+  const index::Locator locator(map);
+  EXPECT_EQ(sighting_of(o, "a", opt).position_sigma_m, 40);
+  EXPECT_EQ(place(o, locator, map, opt).err_m, 40);
   for (const auto& [precision, sigma] : std::map<int, double>{{1, 2'000}, {2, 10'000}, {3, 50'000}, {7, 50'000}}) {
     o.acled = AcledInfo{};
     o.acled->geo_precision = precision;
-    EXPECT_EQ(sighting_of(o, "a", {3, 10, 40}).position_sigma_m, sigma) << precision;
+    EXPECT_EQ(sighting_of(o, "a", opt).position_sigma_m, sigma) << precision;
+    EXPECT_EQ(place(o, locator, map, opt).err_m, sigma) << "the record's placement says the same, " << precision;
   }
 }
 
@@ -91,7 +96,7 @@ TEST_F(SightingPathsTest, ServeReportAndExportPlaceAnAcledEventAlike) {
   // `export incidents`: the record's current observations.
   std::vector<Sighting> exported;
   for (const formats::RecordedObservation& r : formats::current_observations(*store_, std::nullopt, std::nullopt))
-    exported.push_back(sighting_of(r.obs, r.id, SightingOptions::of(map.plan.monitoring)));
+    exported.push_back(sighting_of(r.obs, r.id, PlaceOptions::of(map.plan.monitoring)));
   const auto by_export = majors(correlate_all(exported, map, locator));
 
   // The daily report: the observations of a period, as they stood at a cut-off.

@@ -12,13 +12,15 @@
 #include <set>
 #include <sstream>
 
+#include "formats/observations_csv.h"
 #include "index/locator.h"
 #include "integration/cli_support.h"
-#include "monitor/obs_csv.h"
 #include "support.h"
 
 namespace truceline::monitor {
 namespace {
+
+using formats::observation_csv_row, formats::observations_csv_header, formats::read_observations_csv;
 
 Simulation run(int events, uint64_t seed) {
   SimOptions opt;

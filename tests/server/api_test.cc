@@ -5,8 +5,11 @@
 
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <thread>
 
+#include "formats/observations_csv.h"
+#include "formats/records.h"
 #include "index/locator.h"
 #include "monitor/observation.h"
 #include "server/api.h"
@@ -163,6 +166,24 @@ TEST_F(ApiTest, RestrictionsSitesCasualtiesAndDamageRoundTrip) {
     }
   }
   EXPECT_EQ(store_->head().count, 3) << "fifteen sends, three reports";
+
+  // The record as `export observations` writes it, read back as `truceline incidents` reads it:
+  // each kind's fields as they were sent.
+  std::istringstream csv(formats::observations_csv(formats::current_observations(*store_, {}, {})));
+  const auto rows = formats::read_observations_csv(csv, "export.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].restriction_type, "mines_or_uxo");
+  EXPECT_EQ(rows[0].imposed_by, "ua");
+  EXPECT_EQ(rows[0].duration_min, 90);
+  EXPECT_EQ(rows[1].site_id, "HA-3");
+  EXPECT_EQ(rows[1].site_status, "all_present");
+  EXPECT_EQ(rows[1].weapons, (std::map<std::string, int>{{"mlrs", 6}}));
+  EXPECT_EQ(rows[2].killed, 2);
+  EXPECT_EQ(rows[2].injured, 5);
+  EXPECT_TRUE(rows[2].civilian);
+  EXPECT_FALSE(rows[2].corroborated);
+  EXPECT_EQ(rows[2].damage, (std::vector<std::string>{"school", "water"}));
+
   fom["imposed_by"] = "nato";
   auto bad = call("POST", "/v1/observations", "obs-a", fom.dump());
   ASSERT_EQ(bad->status, 422);

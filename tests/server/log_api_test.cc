@@ -120,6 +120,11 @@ TEST_F(LogApiTest, AKeyedTokenMustSignAndTheEnvelopeIsKeptInTheRecord) {
   ASSERT_EQ(r->status, 201) << r->body;
   EXPECT_EQ(body(r)["keyid"], tlog::device_key(device.public_key().key).keyid);
   const int64_t before = store_->head().count;
+  // A device that lost the 201 registers the same key again: same keyid, no second record.
+  r = call("POST", "/v1/keys", "obs-a", json{{"public_key", tlog::base64(device.public_key().key)}, {"device", "phone 1"}}.dump());
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(body(r)["keyid"], tlog::device_key(device.public_key().key).keyid);
+  EXPECT_EQ(store_->head().count, before);
 
   r = call("POST", "/v1/observations", "obs-a", obs_at(47.8, 35.2).dump());
   EXPECT_EQ(r->status, 422);

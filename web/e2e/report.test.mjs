@@ -4,7 +4,8 @@
 // error beside its field and queues nothing, three good ones are queued, the page reloads from
 // the service worker with the three still queued; the server started again on the same port and
 // record receives exactly those three, and the page shows them recorded. A report the server
-// refuses is shown refused and not sent again. The page asks for nothing but its own server.
+// refuses is shown refused and not sent again. Every report is signed on the device with a key
+// it registered (POST /v1/keys). The page asks for nothing but its own server.
 //
 //   node web/e2e/report.test.mjs --binary build/truceline --source . [--out build] [--shots out/report]
 //
@@ -187,6 +188,16 @@ test('the observer app files reports online, queues them offline and sends each 
         first.observation.range_min_km, first.observation.range_max_km, first.observation.observer_id, first.observation.notes],
       ['explosion', 'impact', 3, 'SE', 3, 6, 'E2E-P7', 'online one']);
     assert.ok(Math.abs(first.observation.observer_lat - DEVICE_FIX.latitude) < 1e-6);
+    // Signed on the device: the record keeps the envelope, whose payload is the observation, and
+    // the token now has a key, so a report it sends unsigned is refused.
+    assert.equal(await page.getAttribute('body', 'data-signing'), 'device');
+    assert.equal(first.signed?.envelope?.payloadType, 'application/vnd.truceline.observation+json');
+    assert.deepEqual(JSON.parse(Buffer.from(first.signed.envelope.payload, 'base64').toString('utf8')).notes, 'online one');
+    assert.equal(await inState('recorded').getAttribute('data-signed'), 'true');
+    const unsigned = await fetch(`${url}/v1/observations`, { method: 'POST', body: JSON.stringify(first.observation),
+      headers: { Authorization: `Bearer ${tokens.observer}`, 'Content-Type': 'application/json' } });
+    assert.equal(unsigned.status, 422);
+    assert.equal((await unsigned.json()).error.code, 'signature_required');
     // Where the server placed it, in the list: its zone's name.
     const zone = zones.features.find((f) => f.properties.id === first.placement.zone_id);
     assert.ok(zone, `placed in a zone of the plan (${first.placement.zone_id})`);
@@ -284,6 +295,7 @@ test('the observer app files reports online, queues them offline and sends each 
     assert.deepEqual([restriction.restriction_type, restriction.imposed_by, restriction.duration_min, restriction.observer_mgrs],
       ['denied_passage', 'ru', 30, '37U DQ 12345 67890']);
     assert.deepEqual(byNotes['offline three'].observation.weapons, { artillery_ge_100: 4 });
+    for (const r of records) assert.ok(r.signed?.envelope, `${r.id} was signed on the device`);
     const shownIds = await page.locator('#queue li[data-state=recorded]').evaluateAll((els) => els.map((e) => e.dataset.id).sort());
     assert.deepEqual(shownIds, records.map((r) => r.id).sort());
     await page.locator('#net[data-state=online]').waitFor(WAIT);

@@ -48,8 +48,10 @@ export function renderReports(list, reports, zoneName) {
     const [state, detail] = status(r, zoneName);
     // A report being sent is still queued until the server answers: shown so, lest it flicker.
     const shown = r.state === 'sending' ? 'queued' : r.state;
-    return el('li', { 'data-key': r.key, 'data-state': shown, 'data-sending': r.state === 'sending' || null, 'data-id': r.id ?? null },
-      el('div', { class: 'line' }, el('span', { class: 'when' }, clock(o.time)), el('span', { class: 'what' }, what(o))),
+    return el('li', { 'data-key': r.key, 'data-state': shown, 'data-sending': r.state === 'sending' || null, 'data-id': r.id ?? null,
+      'data-signed': r.envelope ? 'true' : null },
+      el('div', { class: 'line' }, el('span', { class: 'when' }, clock(o.time)), el('span', { class: 'what' }, what(o)),
+        r.envelope ? el('span', { class: 'signed', title: 'signed on this device' }, 'signed') : null),
       el('div', { class: 'where' }, where(o)),
       el('div', { class: 'state' }, state),
       el('div', { class: 'placement' }, detail));

@@ -12,6 +12,7 @@ import { renderReports } from './report-list.js';
 import { newReport, ofTheDay, tally } from './report-queue.js';
 import { toObservation } from './report-model.js';
 import { Sender } from './report-sender.js';
+import { DeviceKey } from './report-sign.js';
 import { allReports, askToPersist, pruneSettled, putReport } from './report-store.js';
 
 const $ = (id) => document.getElementById(id);
@@ -150,7 +151,13 @@ function registerWorker() {
 async function main() {
   registerWorker();
   askToPersist();
-  state.sender = new Sender({ token: () => state.token, changed, blocked: (message) => askToken(`${message}. Your reports wait on this device.`) });
+  const signer = await DeviceKey.load();
+  document.body.dataset.signing = signer ? 'device' : 'token';
+  $('signing').textContent = signer
+    ? 'Reports are signed on this device before they are sent.'
+    : 'This browser cannot sign reports (no Ed25519): they are sent with the token alone.';
+  state.sender = new Sender({ token: () => state.token, changed, signer,
+    blocked: (message) => askToken(`${message}. Your reports wait on this device.`) });
   state.form = new ReportForm($('report'), {
     parties: () => state.parties, makeMap: (box) => new PickMap(box), queue, settings: localStorage,
   });

@@ -5,8 +5,8 @@
 //     ▲                 │ ──4xx (not 408/429, 401/403)──► refused   (the server's reason; not retried)
 //     └──no answer, 408, 429, 5xx, 401/403 (backoff)──┘
 //
-// The Idempotency-Key is made once, when the report is filed, and the body is kept as the exact
-// bytes first sent: every retry is the same request, so a report whose 201 was lost on the way
+// The Idempotency-Key is made once, when the report is filed, and the body (or its signed envelope,
+// report-sign.js) is kept as the exact bytes first sent: every retry is the same request, so a report whose 201 was lost on the way
 // back is replayed by the server (Idempotent-Replayed: true) instead of recorded twice.
 
 export const BACKOFF_FIRST_MS = 1000;
@@ -56,6 +56,11 @@ export function answered(r, { status, body, retryAfterS = null }, now, rand = Ma
     return { ...r, state: 'refused', error: message, field: body?.error?.field ?? null };
   }
   return retryLater(r, now, message, rand, (retryAfterS ?? 0) * 1000);
+}
+
+// Not sent, for a reason of the device's own (its key not yet registered): tried again later.
+export function notYet(r, now, error, rand = Math.random()) {
+  return retryLater(r, now, error, rand);
 }
 
 // No answer at all: offline, the server down, the connection dropped mid-request.

@@ -3,7 +3,7 @@
 // report-queue.js. Each state is written to IndexedDB before the next step, and one tab at a time
 // sends (a Web Lock), though the Idempotency-Key would make two senders harmless anyway.
 import { allReports, putReport } from './report-store.js';
-import { answered, isDue, needsLookUp, nextWake, placed, resumed, sending, unanswered } from './report-queue.js';
+import { answered, isDue, needsLookUp, nextWake, notYet, placed, resumed, sending, unanswered } from './report-queue.js';
 
 // A request that has had no answer in this long is given up and retried later with the same key.
 const REQUEST_TIMEOUT_MS = 30000;
@@ -17,9 +17,11 @@ function retryAfterS(res) {
 
 export class Sender {
   // token(): the observer's token or null; changed(report): a report's new state, once stored;
-  // blocked(message): the server refused the token (the reports wait for another).
-  constructor({ token, changed, blocked }) {
+  // blocked(message): the server refused the token (the reports wait for another); signer: the
+  // device's key (report-sign.js), or null to send with the token alone.
+  constructor({ token, changed, blocked, signer = null }) {
     this.token = token;
+    this.signer = signer;
     this.changed = changed;
     this.blocked = blocked;
     this.timer = null;
@@ -88,15 +90,51 @@ export class Sender {
     return r;
   }
 
+  // Signed before its first try, never later: a report once sent unsigned keeps its bytes, lest
+  // its Idempotency-Key meet a different request.
+  async signed(r) {
+    if (!this.signer || r.envelope || r.attempts > 1) return r;
+    return this.save({ ...r, envelope: await this.signer.envelope(r.body) });
+  }
+
+  // The device's key registered for this token before its first signed report goes: null once it
+  // is, else the answer that stopped it ({status: 0} for none). Registering again is harmless:
+  // the server keeps a submitter's key once.
+  async register() {
+    const token = this.token();
+    if (await this.signer.keyidFor(token)) return null;
+    let res;
+    try {
+      res = await fetch('/v1/keys', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ public_key: this.signer.publicKey, device: 'observer app' }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch {
+      return { status: 0 };
+    }
+    const body = await res.json().catch(() => null);
+    if (res.status !== 201) return { status: res.status, body };
+    await this.signer.registered(token, body.keyid);
+    return null;
+  }
+
   async send(queued) {
-    const r = await this.save(sending(queued, Date.now()));
+    const r = await this.signed(await this.save(sending(queued, Date.now())));
+    if (r.envelope) {
+      const stopped = await this.register();
+      if (stopped?.status === 0) return this.save(unanswered(r, Date.now()));
+      if (stopped?.status === 401 || stopped?.status === 403) return this.save(answered(r, stopped, Date.now()));
+      if (stopped) return this.save(notYet(r, Date.now(), `the device key was not registered: ${stopped.body?.error?.message ?? stopped.status}`));
+    }
     let res;
     try {
       res = await fetch('/v1/observations', {
         method: 'POST',
         headers: { Authorization: `Bearer ${this.token()}`, 'Content-Type': 'application/json',
           'Idempotency-Key': r.key, Accept: 'application/json' },
-        body: r.body,
+        body: r.envelope ?? r.body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch {

@@ -217,3 +217,26 @@ test('the day\'s list and the next wake', () => {
   assert.equal(nextWake([{ state: 'recorded' }]), null);
   assert.equal(tally(rs), '2 queued, 1 recorded, 1 refused');
 });
+
+// The envelope the app sends, checked the way the server checks it: the signature over DSSE's
+// PAE of the exact body, with the registered public key.
+test('a report is signed as a DSSE envelope of its exact JSON that the device key verifies', async () => {
+  const { webcrypto } = await import('node:crypto');
+  const { PAYLOAD_TYPE, envelopeOf, pae } = await import('../src/report-sign.js');
+  const enc = new TextEncoder();
+  assert.equal(new TextDecoder().decode(pae('t/x', enc.encode('héllo'))), 'DSSEv1 3 t/x 6 héllo', 'lengths in bytes');
+  const pair = await webcrypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify']);
+  const body = JSON.stringify(toObservation(draft({ notes: 'Горлівка, 3 km' })));
+  const text = await envelopeOf(body, pair.privateKey, webcrypto.subtle);
+  const env = JSON.parse(text);
+  assert.equal(env.payloadType, PAYLOAD_TYPE);
+  assert.equal(Buffer.from(env.payload, 'base64').toString('utf8'), body);
+  const sig = Buffer.from(env.signatures[0].sig, 'base64');
+  assert.equal(sig.length, 64);
+  const signed = pae(PAYLOAD_TYPE, enc.encode(body));
+  assert.ok(await webcrypto.subtle.verify({ name: 'Ed25519' }, pair.publicKey, sig, signed));
+  const altered = pae(PAYLOAD_TYPE, enc.encode(body.replace('3 km', '4 km')));
+  assert.equal(await webcrypto.subtle.verify({ name: 'Ed25519' }, pair.publicKey, sig, altered), false);
+  // Deterministic: a retry sends the same bytes under the same Idempotency-Key.
+  assert.equal(await envelopeOf(body, pair.privateKey, webcrypto.subtle), text);
+});
