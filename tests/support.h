@@ -21,6 +21,15 @@ inline std::filesystem::path shared_or_local(const std::string& shared_rel, cons
   return root() / "data" / local_rel;
 }
 
+// An empty directory for the running test: under the system's temporary directory, named for
+// `prefix`, this process and the test, so that tests in parallel processes never share one.
+std::filesystem::path fresh_test_dir(const std::string& prefix);
+
+// A blocking TCP socket connected to 127.0.0.1:`port` (-1 when the connection failed), its
+// reads giving up after `read_timeout_s` (a bound for a hung test); `rcvbuf` > 0 sets a small
+// receive buffer before connecting, for tests of clients that stop reading.
+int connect_loopback(int port, int read_timeout_s, int rcvbuf = 0);
+
 // The built CLI.
 inline std::string binary() { return TRUCELINE_BINARY; }
 

@@ -1,5 +1,7 @@
 // `truceline serve`, `truceline verify` and `truceline token create`: the monitoring service.
 
+#include <cctype>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -8,6 +10,8 @@
 #include "http/server.h"
 #include "index/locator.h"
 #include "server/api.h"
+#include "server/cot_feed.h"
+#include "server/cot_view.h"
 #include "server/incident_service.h"
 #include "server/log_publisher.h"
 #include "server/static_routes.h"
@@ -30,6 +34,21 @@ struct LogArgs {
   bool rotate = false;
 };
 LogArgs g_log;
+// Cursor on Target (docs/cot.md).
+struct CotArgs {
+  std::string listen;  // "": no CoT port (GET /v1/cot is served either way)
+  std::string link;    // the dashboard's address in each incident's link; "": the --listen address
+  std::string tls_listen, tls_cert, tls_key, client_ca, clients;  // TLS with client certificates
+};
+CotArgs g_cot;
+
+// uids name the plan's file, so that two missions feeding one TAK Server never share one.
+std::string cot_uid_prefix(const plan::Plan& plan) {
+  std::string stem = std::filesystem::path(plan.path).stem().string();
+  for (char& c : stem)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+  return "truceline." + stem;
+}
 
 void add_log_options(CLI::App* serve) {
   serve->add_option("--log-key", g_log.key_file, "the log's private key (truceline log keygen); without it no checkpoint is signed");
@@ -93,6 +112,36 @@ void add_limit_options(CLI::App* serve) {
 }
 
 
+server::CotFeedOptions cot_feed_options() {
+  server::CotFeedOptions o;
+  o.tls_cert = g_cot.tls_cert.empty() ? g_http.tls_cert : g_cot.tls_cert;
+  o.tls_key = g_cot.tls_key.empty() ? g_http.tls_key : g_cot.tls_key;
+  o.client_ca = g_cot.client_ca;
+  if (!g_cot.clients.empty()) {
+    try {
+      o.client_tokens = server::cot_client_tokens(read_text_file(g_cot.clients), g_cot.clients);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("--cot-clients", e.what(), "see docs/cot.md, TLS");
+    }
+  }
+  if (!g_cot.tls_listen.empty() && o.client_ca.empty())
+    throw InputError("--cot-tls-listen", "TAK clients authenticate with certificates", "pass --cot-client-ca, the CA that signs them");
+  return o;
+}
+
+// Binds one of the feed's ports and says which.
+void listen_cot(server::CotFeed& feed, const std::string& address, bool tls) {
+  const char* option = tls ? "--cot-tls-listen" : "--cot-listen";
+  const auto [host, port] = split_listen(address, option);
+  int bound = 0;
+  try {
+    bound = tls ? feed.listen_tls(host, port) : feed.listen(host, port);
+  } catch (const std::runtime_error& e) {
+    throw InputError(option, e.what(), tls ? "check the certificate, key and CA files, and that the port is free" : "choose a free port or another address");
+  }
+  std::cout << "truceline: CoT on " << (tls ? "tls" : "tcp") << "://" << host << ":" << bound << std::endl;
+}
+
 // The dashboard's directory: --web if given (it must hold a built dashboard), else the first
 // found beside the binary or in the source tree; none found leaves the API running alone.
 std::optional<std::filesystem::path> dashboard_dir(const std::string& web) {
@@ -124,10 +173,9 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   // Incidents and alerts run beside the API and outlive the HTTP server (declared after them).
   server::IncidentService incidents(map, locator, *store, db, g_incident_opt);
   api.attach(&incidents.engine());
+  // Routes are mounted once the port is known (CoT events link to the dashboard); the server
+  // reads them only once started.
   http::Router router;
-  api.mount(router);
-  if (!server::mount_dashboard(router, dashboard_dir(web)))
-    throw InputError("--web", "'" + web + "' holds no index.html", "run make web and pass web/dist, or leave --web out");
   std::unique_ptr<http::Server> http;
   try {
     http = std::make_unique<http::Server>(router, g_http);
@@ -141,10 +189,32 @@ int serve_command(const std::string& plan_path, const std::string& db, const std
   } catch (const std::runtime_error& e) {
     throw InputError("--listen", e.what(), "choose a free port or another address");
   }
+  const std::string scheme = g_http.tls_cert.empty() ? "http" : "https";
+  formats::CotOptions cot_opt;
+  cot_opt.uid_prefix = cot_uid_prefix(map.plan);
+  cot_opt.dashboard_url = g_cot.link.empty() ? scheme + "://" + host + ":" + std::to_string(bound) : g_cot.link;
+  const server::CotView cot_view(map, incidents.engine(), cot_opt);
+  api.attach(&cot_view);
+  api.mount(router);
+  if (!server::mount_dashboard(router, dashboard_dir(web)))
+    throw InputError("--web", "'" + web + "' holds no index.html", "run make web and pass web/dist, or leave --web out");
+  std::unique_ptr<server::CotFeed> cot;
+  // The engine's thread calls the feed: on any way out it stops before the feed goes (the
+  // service's destructor stops it again, which does nothing).
+  struct StopEngineFirst {
+    server::IncidentEngine& engine;
+    ~StopEngineFirst() { engine.stop(); }
+  } stop_engine_first{incidents.engine()};
+  if (!g_cot.listen.empty() || !g_cot.tls_listen.empty()) {
+    cot = std::make_unique<server::CotFeed>(cot_view, *store, cot_feed_options(), &api);
+    if (!g_cot.listen.empty()) listen_cot(*cot, g_cot.listen, false);
+    if (!g_cot.tls_listen.empty()) listen_cot(*cot, g_cot.tls_listen, true);
+    incidents.engine().on_revision([feed = cot.get()](const nlohmann::json& r, int64_t seq) { feed->publish(r, seq); });
+    cot->start();
+  }
   http->start();
   signals.arm(*http);
-  std::cout << "truceline: serving " << map.plan.name << " on " << (g_http.tls_cert.empty() ? "http" : "https") << "://"
-            << host << ":" << bound << std::endl;
+  std::cout << "truceline: serving " << map.plan.name << " on " << scheme << "://" << host << ":" << bound << std::endl;
   http->wait();
   return 0;
 }
@@ -195,6 +265,13 @@ void add_monitor_commands(CLI::App& app, Action& action) {
   add_log_options(serve);
   serve->add_option("--web", web, "the built dashboard served at / (DEFAULT: found beside the binary or in web/dist)");
   serve->add_option("--alerts", g_incident_opt.alerts_path, "webhooks per contingent, TOML (docs/incidents.md); DEFAULT: none, alerts go to /v1/alerts/stream only");
+  serve->add_option("--cot-listen", g_cot.listen, "HOST:PORT of a Cursor on Target stream for TAK (docs/cot.md); DEFAULT: none");
+  serve->add_option("--cot-tls-listen", g_cot.tls_listen, "HOST:PORT of CoT over TLS with client certificates (TAK's 8089; docs/cot.md)");
+  serve->add_option("--cot-tls-cert", g_cot.tls_cert, "PEM certificate chain of the CoT TLS port (DEFAULT: --tls-cert)");
+  serve->add_option("--cot-tls-key", g_cot.tls_key, "PEM private key of --cot-tls-cert (DEFAULT: --tls-key)");
+  serve->add_option("--cot-client-ca", g_cot.client_ca, "PEM CA whose client certificates the CoT TLS port accepts");
+  serve->add_option("--cot-clients", g_cot.clients, "TOML: client certificates and the tokens whose roles they get (docs/cot.md)");
+  serve->add_option("--cot-link", g_cot.link, "the dashboard's address that CoT events link to (DEFAULT: the --listen address)");
   serve->callback([&action] { action = [] { return serve_command(plan_path, db, listen, web); }; });
 
   auto* verify = app.add_subcommand("verify", "recompute the hash chain of a record");

@@ -6,15 +6,15 @@
 
 namespace truceline::cli {
 
-std::pair<std::string, int> split_listen(const std::string& listen) {
+std::pair<std::string, int> split_listen(const std::string& listen, const std::string& option) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0)
-    throw InputError("--listen", "'" + listen + "' is not HOST:PORT", "write e.g. 127.0.0.1:8080");
+    throw InputError(option, "'" + listen + "' is not HOST:PORT", "write e.g. 127.0.0.1:8080");
   const std::string digits = listen.substr(colon + 1);
   int port = -1;
   if (!digits.empty() && digits.size() <= 5 && digits.find_first_not_of("0123456789") == std::string::npos)
     port = std::stoi(digits);
-  if (port < 0 || port > 65535) throw InputError("--listen", "bad port in '" + listen + "'", "write HOST:PORT with a port 0–65535");
+  if (port < 0 || port > 65535) throw InputError(option, "bad port in '" + listen + "'", "write HOST:PORT with a port 0–65535");
   return {listen.substr(0, colon), port};
 }
 

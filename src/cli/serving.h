@@ -12,8 +12,8 @@
 
 namespace truceline::cli {
 
-// "HOST:PORT" → {HOST, PORT}; port 0 means any free one. InputError for --listen otherwise.
-std::pair<std::string, int> split_listen(const std::string& listen);
+// "HOST:PORT" → {HOST, PORT}; port 0 means any free one. InputError naming `option` otherwise.
+std::pair<std::string, int> split_listen(const std::string& listen, const std::string& option = "--listen");
 
 // SIGINT and SIGTERM stop the server from a thread of their own (sigwait): stopping joins threads,
 // which no signal handler may do. Made before any other thread starts, so that all inherit the

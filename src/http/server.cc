@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "http/acceptor.h"
 #include "http/beast.h"
 #include "http/client_address.h"
 #include "http/event_stream.h"
@@ -119,17 +120,7 @@ struct Server::Impl {
   bool started = false, stopping = false, done = false;
 };
 
-void Server::Impl::load_tls() {
-  if (opt.tls_cert.empty() || opt.tls_key.empty()) throw std::runtime_error("TLS needs both a certificate and a key file");
-  tls.emplace(asio::ssl::context::tls_server);
-  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                   asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-  error_code ec;
-  tls->use_certificate_chain_file(opt.tls_cert, ec);
-  if (ec) throw std::runtime_error("cannot load the TLS certificate " + opt.tls_cert + ": " + ec.message());
-  tls->use_private_key_file(opt.tls_key, asio::ssl::context::pem, ec);
-  if (ec) throw std::runtime_error("cannot load the TLS key " + opt.tls_key + ": " + ec.message());
-}
+void Server::Impl::load_tls() { tls.emplace(server_tls_context(opt.tls_cert, opt.tls_key)); }
 
 bool Server::Impl::count_ip(const std::string& ip) {
   std::lock_guard lock(ip_mu);
@@ -361,18 +352,7 @@ Server::Server(const Router& router, const ServerOptions& opt) : impl_(std::make
 Server::~Server() { stop(); }
 
 int Server::listen(const std::string& host, int port) {
-  error_code ec;
-  const auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  if (ec) throw std::runtime_error("'" + host + "' is not an IP address");
-  auto acc = std::make_unique<tcp::acceptor>(*impl_->loops[0]);
-  const tcp::endpoint ep(address, static_cast<unsigned short>(port));
-  acc->open(ep.protocol(), ec);
-  if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acc->bind(ep, ec);
-  // A deep backlog: bursts of connecting clients wait in the kernel, not in SYN retransmissions.
-  if (!ec) acc->listen(4096, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
-  impl_->acceptor = std::move(acc);
+  impl_->acceptor = listening_acceptor(*impl_->loops[0], host, port);
   return impl_->acceptor->local_endpoint().port();
 }
 

@@ -16,6 +16,7 @@ struct Sighting {
   std::string id;                       // observation id (CSV `id` column or 1-based row number)
   int64_t time_ms = 0;
   std::string event, explosion_type, mode, weapon, weapon_class, observer_id;
+  std::string observer_kind;            // patrol, camera, uav, sensor, satellite, osint
   int count = 1;
   std::optional<geo::LonLat> observer;  // where it was observed from
   std::optional<double> bearing_deg;    // towards the event, clockwise from true north
@@ -42,6 +43,10 @@ struct Fix {
   bool ok = false;  // false when the sightings say nothing about the position
   geo::LonLat pos;
   Ellipse err;
+  // "" when the position is estimated (bearings, range bands, observers' places); when every
+  // sighting gave the event's position itself, the kind of observer that gave it ("patrol",
+  // "uav", …) or "mixed" for several kinds. CoT's `how` tells the two apart (docs/cot.md).
+  std::string given_by;
 };
 
 // A rule of the plan that an incident breaks.

@@ -27,8 +27,11 @@ json incident_json(const Incident& inc, const std::string& id, int revision) {
     j["lat"] = inc.fix.pos.lat, j["lon"] = inc.fix.pos.lon;
     j["err_major_m"] = inc.fix.err.major_m, j["err_minor_m"] = inc.fix.err.minor_m;
     j["err_azimuth_deg"] = inc.fix.err.azimuth_deg;
+    j["position_method"] = inc.fix.given_by.empty() ? "estimated" : "given";
+    j["position_given_by"] = inc.fix.given_by.empty() ? json(nullptr) : json(inc.fix.given_by);
   } else {
-    for (const char* k : {"lat", "lon", "err_major_m", "err_minor_m", "err_azimuth_deg"}) j[k] = nullptr;
+    for (const char* k : {"lat", "lon", "err_major_m", "err_minor_m", "err_azimuth_deg", "position_method", "position_given_by"})
+      j[k] = nullptr;
   }
   return j;
 }

@@ -254,6 +254,14 @@ Fix observers_only(const std::vector<const Sighting*>& ss, const Plane& pl) {
   return f;
 }
 
+// The kind of observer that gave every position, or "mixed".
+std::string given_by(const std::vector<const Sighting*>& ss) {
+  std::string kind = ss.front()->observer_kind;
+  for (const Sighting* s : ss)
+    if (s->observer_kind != kind) return "mixed";
+  return kind.empty() ? "unknown" : kind;
+}
+
 }  // namespace
 
 double bearing_sigma_deg(const Sighting& s) {
@@ -302,6 +310,7 @@ Fix locate(const std::vector<const Sighting*>& sightings, const LocateOptions& o
   f.ok = true;
   f.pos = pl.reverse(p);
   f.err = ellipse_of(inverse(n));
+  if (pb.bearings.empty() && pb.ranges.empty()) f.given_by = given_by(ss);
   return f;
 }
 

@@ -12,6 +12,7 @@ Sighting sighting_of(const Observation& o, const std::string& id, const PlaceOpt
   s.time_ms = o.time_ms;
   s.event = o.event, s.explosion_type = o.explosion_type, s.mode = o.mode;
   s.weapon = o.weapon, s.weapon_class = o.weapon_class, s.observer_id = o.observer_id;
+  s.observer_kind = o.observer_kind;
   s.count = o.count;
   if (o.observer_lat && o.observer_lon) s.observer = geo::LonLat{*o.observer_lon, *o.observer_lat};
   s.bearing_deg = o.bearing_deg;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "geo/projection.h"
+#include "io/xml_text.h"
 #include "plan/zone_map.h"
 
 namespace truceline::report {
@@ -35,7 +36,7 @@ struct SvgMapOptions {
 
 std::string svg_map(const plan::ZoneMap& map, const SvgMapOptions& opt = {});
 
-// Text for XML and HTML content and attribute values: & < > " ' as entities.
-std::string xml_escape(std::string_view s);
+// Text for XML and HTML content and attribute values (io/xml_text.h).
+using io::xml_escape;
 
 }  // namespace truceline::report

@@ -182,10 +182,11 @@ void Api::mount(http::Router& router) {
     router.get("/v1/kml/live.kml", wrap(&Api::kml_live));
     router.get("/v1/kml/incidents.kml", wrap(&Api::kml_incidents));
   }
+  if (cot_) router.get("/v1/cot", wrap(&Api::get_cot));
   mount_ogc(router, wrap);
 }
 
-Api::Caller Api::authenticate(const http::Request& req, std::initializer_list<const char*> roles) {
+Caller Api::authenticate(const http::Request& req, std::initializer_list<const char*> roles) {
   const std::string auth = req.get_header_value("Authorization");
   const std::string prefix = "Bearer ";
   // Browsers' EventSource cannot set headers: the token may come as ?access_token= instead.
@@ -193,12 +194,12 @@ Api::Caller Api::authenticate(const http::Request& req, std::initializer_list<co
   if (!in_query && auth.rfind(prefix, 0) != 0)
     throw ApiError(401, "unauthenticated", "send Authorization: Bearer <token> or ?access_token=<token>", "Authorization");
   const std::string hash = store::sha256_hex(in_query ? req.get_param_value("access_token") : auth.substr(prefix.size()));
-  auto token = store_.find_token(hash);
-  if (!token) throw ApiError(401, "unauthenticated", "unknown token", "Authorization");
-  if (std::none_of(roles.begin(), roles.end(), [&](const char* r) { return token->role == r; }))
-    throw ApiError(403, "forbidden", "role '" + token->role + "' may not do this", "");
+  auto caller = caller_of_token_hash(store_, hash);
+  if (!caller) throw ApiError(401, "unauthenticated", "unknown token", "Authorization");
+  if (std::none_of(roles.begin(), roles.end(), [&](const char* r) { return caller->role == r; }))
+    throw ApiError(403, "forbidden", "role '" + caller->role + "' may not do this", "");
   check_rate(hash);
-  return {token->name, token->role, token->contingent};
+  return *caller;
 }
 
 // A token bucket per token: rate_per_s, bursts of two seconds' worth.
@@ -270,6 +271,16 @@ void Api::post_observations(const http::Request& req, http::Response& res) {
   if (!batch) out["id"] = r.ids.at(0);
   if (r.replayed) res.set_header("Idempotent-Replayed", "true");
   send_json(res, 201, out);
+}
+
+std::string Api::submit(const Caller& who, const json& observation, const std::string& key) {
+  if (who.role != "observer" && who.role != "admin")
+    throw ApiError(403, "forbidden", "role '" + who.role + "' may not submit observations", "");
+  json envelope;
+  const json obs = unwrap(observation, "", device_keys(who.name), envelope);
+  const store::NewRecord r = observation_record(obs, "", "observation", who, envelope);
+  const IngestScope ingesting(incidents_);
+  return store_.append({r}, key, store::sha256_hex(who.name + "\n" + observation.dump())).ids.at(0);
 }
 
 std::vector<tlog::DeviceKey> Api::device_keys(const std::string& submitter) {

@@ -14,6 +14,7 @@
 #include "index/locator.h"
 #include "tlog/dsse.h"
 #include "plan/zone_map.h"
+#include "server/caller.h"
 #include "server/ogc.h"
 #include "store/store.h"
 
@@ -32,6 +33,7 @@ struct ApiOptions {
   size_t max_replay = 1'000;  // DEFAULT: a resuming event stream replays at most 1,000 missed events
 };
 
+class CotView;
 class IncidentEngine;
 class LogPublisher;
 struct IncidentFilter;
@@ -50,10 +52,15 @@ class Api {
   // endpoints are served either way (from the store, so any process of a shared database
   // serves what the signer published).
   void attach(LogPublisher* publisher) { publisher_ = publisher; }
+  // An observation from another channel (the CoT feed's spot reports) taken as POST
+  // /v1/observations takes it from `who`: the same role, signature, validation, placement and
+  // record, `key` its Idempotency-Key. Returns its id. Throws monitor::ValidationError, or a
+  // std::runtime_error saying why it was refused.
+  std::string submit(const Caller& who, const nlohmann::json& observation, const std::string& key);
+  // Serves GET /v1/cot from `view` (docs/cot.md); call before mount(). The view must outlive the server.
+  void attach(const CotView* view) { cot_ = view; }
 
-  struct Caller {
-    std::string name, role, contingent;
-  };
+  using Caller = server::Caller;
   // What each role may read (docs/api.md, Tokens and roles): one rule for every view of the
   // record — the JSON endpoints, OGC API – Features, KML. Each narrows a query already holding
   // the caller's own filters; a contingent asking for another contingent's finds nothing.
@@ -78,6 +85,7 @@ class Api {
   void incident_stream(const http::Request& req, http::Response& res);
   void list_alerts(const http::Request& req, http::Response& res);
   void alert_stream(const http::Request& req, http::Response& res);
+  void get_cot(const http::Request& req, http::Response& res);
   // Resuming a stream (Last-Event-ID).
   static int64_t last_event_id(const http::Request& req);
   std::vector<http::Event> missed_incidents(const Caller& who, int64_t last);
@@ -127,6 +135,7 @@ class Api {
   store::Store& store_;
   IncidentEngine* incidents_ = nullptr;
   LogPublisher* publisher_ = nullptr;
+  const CotView* cot_ = nullptr;
   ApiOptions opt_;
   std::string zones_geojson_;  // rendered once
   std::vector<ogc::Feature> ogc_zones_, ogc_lines_;  // the plan's, made once

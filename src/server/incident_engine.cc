@@ -327,9 +327,20 @@ void IncidentEngine::forget_closed() {
   }
 }
 
+void IncidentEngine::on_revision(std::function<void(const json&, int64_t)> listener) {
+  std::lock_guard lock(listeners_mu_);
+  listeners_.push_back(std::move(listener));
+}
+
+void IncidentEngine::stream(const json& inc, int64_t seq) {
+  incident_hub_.publish("incident", inc, inc.value("responsible", ""), seq);
+  std::lock_guard lock(listeners_mu_);
+  for (const auto& listener : listeners_) listener(inc, seq);
+}
+
 // The revision's record number is its event id: a reader resumes from the record after it.
 void IncidentEngine::publish(const json& inc, int64_t seq, std::vector<alert::Alert>& alerts) {
-  incident_hub_.publish("incident", inc, inc.value("responsible", ""), seq);
+  stream(inc, seq);
   if (!trigger_) return;
   for (alert::Alert& a : trigger_->on_incident(inc, now_ms())) alerts.push_back(std::move(a));
 }
@@ -372,7 +383,7 @@ void IncidentEngine::run() {
         } else {
           // Following the leading process: its revisions, as they land.
           remember(r.body, r.seq);
-          incident_hub_.publish("incident", r.body, r.body.value("responsible", ""), r.seq);
+          stream(r.body, r.seq);
         }
         cursor_ = r.seq;
       }, [&] {

@@ -131,6 +131,10 @@ class IncidentEngine {
   std::vector<nlohmann::json> revisions(const std::string& id) const;
 
   SseHub& incident_events() { return incident_hub_; }
+  // Also hands every revision the incident stream carries from now on to `listener`, on the
+  // engine's thread, with its record's seq (the CoT feed). It must not block, and must outlive
+  // the engine's thread (stop()).
+  void on_revision(std::function<void(const nlohmann::json&, int64_t)> listener);
   SseHub& alert_events() { return alert_hub_; }
 
  private:
@@ -154,6 +158,8 @@ class IncidentEngine {
   std::optional<monitor::Sighting> sighting(const nlohmann::json& observation, const std::string& id) const;
   void mark(const monitor::Incident& inc, const std::string& observation_id, bool replay);
   void flush();
+  // To the incident stream's readers and the listeners.
+  void stream(const nlohmann::json& incident, int64_t seq);
   // Streams the incident and adds the alerts it raises to `alerts`.
   void publish(const nlohmann::json& incident, int64_t seq, std::vector<alert::Alert>& alerts);
   // Gives the alerts their ids in the outbox.
@@ -198,6 +204,8 @@ class IncidentEngine {
   std::thread thread_;
 
   SseHub incident_hub_, alert_hub_;
+  std::mutex listeners_mu_;
+  std::vector<std::function<void(const nlohmann::json&, int64_t)>> listeners_;
 };
 
 // Marks an append of submissions for the engine (none: nothing to mark).

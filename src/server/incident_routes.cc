@@ -3,11 +3,13 @@
 // streams /v1/incidents/stream and /v1/alerts/stream.
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 
 #include "monitor/observation.h"
 #include "alert/outbox.h"
 #include "server/api.h"
+#include "server/cot_view.h"
 #include "server/incident_engine.h"
 
 namespace truceline::server {
@@ -90,7 +92,7 @@ void Api::get_incident(const http::Request& req, http::Response& res) {
   const std::string id = req.matches[1];
   auto inc = incidents_->get(id);
   if (!inc) refuse(404, "not_found", "no incident " + id, "id");
-  if (who.role == "contingent" && inc->value("responsible", "") != who.contingent)
+  if (!may_read_incident(who, *inc))
     refuse(403, "forbidden", "incident " + id + " is not your contingent's", "id");
   json observations = json::array();
   for (const auto& oid : (*inc)["observation_ids"])
@@ -132,7 +134,7 @@ std::vector<http::Event> Api::missed_incidents(const Caller& who, int64_t last) 
     return out;
   }
   for (const store::Record& r : recs)
-    if (who.role != "contingent" || r.body.value("responsible", "") == who.contingent)
+    if (may_read_incident(who, r.body))
       out.push_back({r.seq, http::format_event(r.seq, "incident", r.body.dump(-1, ' ', false, json::error_handler_t::replace))});
   return out;
 }
@@ -142,7 +144,7 @@ void Api::incident_stream(const http::Request& req, http::Response& res) {
   const int64_t last = last_event_id(req);
   // Subscribed before the store is read, holding live events meanwhile: a revision recorded
   // between the two is in one or the other, and one in both is sent once.
-  res.stream = incidents_->incident_events().subscribe(who.role != "contingent", who.contingent, last > 0);
+  res.stream = incidents_->incident_events().subscribe(reads_every_incident(who), who.contingent, last > 0);
   if (last > 0) res.stream->release(missed_incidents(who, last));
 }
 
@@ -184,6 +186,22 @@ void Api::alert_stream(const http::Request& req, http::Response& res) {
   const int64_t last = last_event_id(req);
   res.stream = incidents_->alert_events().subscribe(who.role != "contingent", who.contingent, last > 0);
   if (last > 0) res.stream->release(missed_alerts(who, last));
+}
+
+// The CoT feed's events as one document (docs/cot.md): the plan's shapes for any token, and the
+// incidents its role may read whose last report is at or after `since` (DEFAULT: the last 24 h).
+void Api::get_cot(const http::Request& req, http::Response& res) {
+  const Caller who = authenticate(req, {"observer", "contingent", "analyst", "admin"});
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t since = time_param(req, "since").value_or(now - 24 * 3600'000LL);
+  std::vector<std::string> events = cot_->shape_events();
+  bool more = false;
+  for (std::string& e : cot_->incidents(who, since, now, 10'000, &more)) events.push_back(std::move(e));
+  // A document cut at 10,000 incidents says so; ask again with a later since.
+  if (more) res.set_header("X-Truceline-Truncated", "true");
+  res.status = 200;
+  res.set_content(formats::events_document(events), "application/xml");
 }
 
 }  // namespace truceline::server

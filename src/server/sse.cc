@@ -4,13 +4,21 @@ namespace truceline::server {
 
 std::shared_ptr<http::EventStream> SseHub::subscribe(bool all, const std::string& audience, bool holding) {
   auto s = std::make_shared<http::EventStream>(opt_.max_queue, holding);
-  std::lock_guard lock(mu_);
-  readers_.push_back({s, all, audience});
+  add(s, all, audience);
   return s;
 }
 
+void SseHub::add(std::shared_ptr<http::EventStream> stream, bool all, const std::string& audience) {
+  std::lock_guard lock(mu_);
+  readers_.push_back({std::move(stream), all, audience});
+}
+
 void SseHub::publish(const std::string& event, const nlohmann::json& data, const std::string& audience, int64_t id) {
-  const http::Event e{id, http::format_event(id, event, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))};
+  publish(http::Event{id, http::format_event(id, event, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))},
+          audience);
+}
+
+void SseHub::publish(const http::Event& e, const std::string& audience) {
   std::lock_guard lock(mu_);
   std::erase_if(readers_, [&](const Reader& r) {
     if (r.stream->closed()) return true;

@@ -27,9 +27,14 @@ class SseHub {
   // A new reader seeing every event (`all`), or only those published for `audience`. `holding`:
   // live events wait until the caller has replayed what the reader missed (EventStream::release).
   std::shared_ptr<http::EventStream> subscribe(bool all, const std::string& audience, bool holding = false);
+  // The same for a stream made by the caller (the CoT feed's, which carries the plan's shapes
+  // before its client has shown a token).
+  void add(std::shared_ptr<http::EventStream> stream, bool all, const std::string& audience);
   // Queues "id: <id>\nevent: <event>\ndata: <data>\n\n" for every reader that sees `audience`.
   // `id` is the event's place in its sequence, for Last-Event-ID (0: none).
   void publish(const std::string& event, const nlohmann::json& data, const std::string& audience, int64_t id = 0);
+  // Queues text already in its final form (the CoT feed's XML) the same way.
+  void publish(const http::Event& e, const std::string& audience);
   // Ends every stream.
   void close();
   size_t subscribers();

@@ -23,10 +23,7 @@ namespace fs = std::filesystem;
 class AcledImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("truceline-acled-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_test_dir("acled");
     store_ = store::open_store((dir_ / "record.sqlite").string());
   }
   void TearDown() override {

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "support.h"
 
 namespace truceline::testing {
@@ -46,6 +48,15 @@ inline RunResult run_cli(const std::string& args, const std::filesystem::path& s
 }
 
 // A fresh scratch directory under the system temporary folder.
+// A token for `role` (named after it) made with `truceline token create` in the record `db`.
+inline std::string cli_token(const std::filesystem::path& db, const std::filesystem::path& dir, const std::string& role) {
+  const RunResult r = run_cli("token create --db '" + db.string() + "' --role " + role + " --name " + role, dir);
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out.substr(out.rfind('\n') + 1);
+}
+
 inline std::filesystem::path scratch_dir(const std::string& name) {
   auto d = std::filesystem::temp_directory_path() / ("truceline-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(d);

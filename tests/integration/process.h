@@ -48,12 +48,14 @@ class Process {
     }
     return s;
   }
-  void kill(int sig) {
-    if (pid_ <= 0) return;
+  // Sends `sig` and waits; returns the exit code, or 128 + the signal that ended it (-1: no process).
+  int kill(int sig) {
+    if (pid_ <= 0) return -1;
     ::kill(pid_, sig);
-    int status;
+    int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   bool started() const { return pid_ > 0; }
 

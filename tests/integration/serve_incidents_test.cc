@@ -20,14 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string make_token(const fs::path& db, const fs::path& dir, const std::string& role) {
-  const RunResult r = run_cli("token create --db '" + db.string() + "' --role " + role + " --name " + role, dir);
-  EXPECT_EQ(r.code, 0) << r.err;
-  std::string out = r.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out.substr(out.rfind('\n') + 1);
-}
-
 json artillery(double lat, double lon, const std::string& who) {
   return json{{"time", "2025-04-12T06:30:00Z"}, {"observer_id", who}, {"observer_kind", "patrol"}, {"mode", "saw"},
               {"event", "heavy_weapon"}, {"weapon_class", "artillery_ge_100"}, {"lat", lat}, {"lon", lon}};
@@ -48,7 +40,7 @@ json poll(httplib::Client& c, const std::string& path, const std::string& token,
 TEST(ServeIncidentsTest, IncidentsAlertsAndARestart) {
   const fs::path dir = scratch_dir("serve-incidents");
   const fs::path db = dir / "record.sqlite";
-  const std::string observer = make_token(db, dir, "observer"), analyst = make_token(db, dir, "analyst");
+  const std::string observer = cli_token(db, dir, "observer"), analyst = cli_token(db, dir, "analyst");
 
   // The monitors' webhook: checks the signature of every delivery.
   const std::string secret = "monitors-secret-0123456789";
@@ -146,7 +138,7 @@ TEST(ServeIncidentsTest, IncidentsAlertsAndARestart) {
 TEST(ServeIncidentsTest, SigkillWithAHundredAlertsPendingLosesNone) {
   const fs::path dir = scratch_dir("serve-outbox-kill");
   const fs::path db = dir / "record.sqlite";
-  const std::string observer = make_token(db, dir, "observer"), analyst = make_token(db, dir, "analyst");
+  const std::string observer = cli_token(db, dir, "observer"), analyst = cli_token(db, dir, "analyst");
   std::mutex mu;
   bool accepting = false;
   std::multiset<std::string> delivered;  // ids of 2xx deliveries; a repeat is allowed, a loss is not

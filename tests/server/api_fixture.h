@@ -39,10 +39,7 @@ class ApiTest : public ::testing::Test {
   }
 
   void start(const ApiOptions& opt, const http::ServerOptions& server = {}) {
-    dir_ = fs::temp_directory_path() / ("truceline-api-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_test_dir("api");
     store_ = store::open_store((dir_ / "record.sqlite").string());
     for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
              {"obs-a", "observer", ""}, {"obs-b", "observer", ""}, {"uk", "contingent", "uk"},

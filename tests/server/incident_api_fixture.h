@@ -35,11 +35,7 @@ class IncidentApiTest : public ::testing::Test {
   static void TearDownTestSuite() { delete locator_; }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("truceline-incroutes-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_test_dir(std::string("incroutes-") + ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name());
     store_ = store::open_store((dir_ / "record.sqlite").string());
     for (const auto& [name, role, contingent] : std::vector<std::array<std::string, 3>>{
              {"obs-a", "observer", ""}, {"uk", "contingent", "uk"}, {"fr", "contingent", "fr"},

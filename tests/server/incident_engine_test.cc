@@ -44,10 +44,7 @@ class IncidentEngineTest : public ::testing::Test {
   static void TearDownTestSuite() { delete locator_; }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("truceline-engine-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_test_dir("engine");
     store_ = store::open_store((dir_ / "record.sqlite").string());
   }
   void TearDown() override {

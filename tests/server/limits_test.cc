@@ -35,15 +35,7 @@ json observation(int i) {
 // A raw TCP connection, for requests no well-behaved client sends.
 class RawConnection {
  public:
-  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    timeval tv{kGuardSeconds, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  }
+  explicit RawConnection(int port) : fd_(testing::connect_loopback(port, kGuardSeconds)), connected_(fd_ >= 0) {}
   ~RawConnection() { close(fd_); }
   bool connected() const { return connected_; }
   void send_text(const std::string& s) { (void)::send(fd_, s.data(), s.size(), MSG_NOSIGNAL); }
@@ -97,10 +89,7 @@ class LimitsTest : public ::testing::Test {
   }
 
   void start(const ApiOptions& opt, const http::ServerOptions& server = {}) {
-    dir_ = fs::temp_directory_path() / ("truceline-limits-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_test_dir("limits");
     store_ = store::open_store((dir_ / "record.sqlite").string());
     token_ = create_token(*store_, {"patrol-1", "observer", ""});
     api_ = std::make_unique<Api>(testing::default_map(), *locator_, *store_, opt);
@@ -322,14 +311,8 @@ TEST_F(LimitsTest, WriteDeadlineClosesAClientThatDoesNotRead) {
   opt.keep_alive_timeout_s = 3600;  // only the write deadline can close it
   http_.router.get("/big", [](const http::Request&, http::Response& res) { res.set_content(std::string(64 << 20, 'x'), "text/plain"); });
   start({}, opt);
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  int small = 4096;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port_));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int fd = testing::connect_loopback(port_, kGuardSeconds, 4096);
+  ASSERT_GE(fd, 0);
   const std::string req = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
   ASSERT_EQ(send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
   ASSERT_TRUE(connections_reach(1));

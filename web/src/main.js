@@ -7,7 +7,7 @@ import { EVENTS, byRecency, isWithdrawn, matches, parseUtcInput, upsert } from '
 import { MapView } from './map.js';
 import { renderDetail } from './detail.js';
 import { el, shortTime } from './dom.js';
-import { forgetToken, saveToken, takeToken } from './token.js';
+import { forgetToken, incidentFromHash, saveToken, takeToken } from './token.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,6 +19,7 @@ const state = {
   stream: null,
   alerts: null,
   selected: null,
+  linked: null,  // the incident the address named (/#incident=i-17), opened once the list is in
 };
 
 let mapView = null;
@@ -251,6 +252,7 @@ async function start(token) {
     openStream();
     openAlerts();  // on its own: alerts a token may not read leave the incidents alone
     await loadIncidents();
+    if (state.linked) select(state.linked);
   } catch (e) {
     state.stream?.close();
     state.alerts?.close();
@@ -270,6 +272,7 @@ async function main() {
     saveToken(t);
     start(t);
   });
+  state.linked = incidentFromHash(window.location.hash);  // before takeToken() clears the fragment
   const token = takeToken();
   if (token) start(token);
   else askToken();

@@ -8,6 +8,12 @@ export function tokenFromHash(hash) {
   return m && m[1] ? decodeURIComponent(m[1]) : null;
 }
 
+// The incident a link opens (`/#incident=i-17`, as CoT events link back here; docs/cot.md).
+export function incidentFromHash(hash) {
+  const m = /^#(?:.*&)?incident=(i-[0-9]+)(?:&|$)/.exec(hash ?? '');
+  return m ? m[1] : null;
+}
+
 export function takeToken(loc = window.location, storage = window.sessionStorage, history = window.history) {
   const fromHash = tokenFromHash(loc.hash);
   if (fromHash) {

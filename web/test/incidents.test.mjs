@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { byRecency, ellipseOutline, isWithdrawn, matches, parseUtcInput, upsert } from '../src/incidents.js';
-import { tokenFromHash } from '../src/token.js';
+import { incidentFromHash, tokenFromHash } from '../src/token.js';
 
 const inc = {
   id: 'i-1', revision: 2, first_time: '2025-04-12T06:00:00.000Z', last_time: '2025-04-12T06:05:00.000Z',
@@ -94,4 +94,12 @@ test('the token comes from the fragment, alone or among other keys', () => {
 test('an incident whose every report was retracted is withdrawn', () => {
   assert.ok(isWithdrawn({ ...inc, n_observations: 0 }));
   assert.ok(!isWithdrawn({ ...inc, n_observations: 1 }));
+});
+
+test('a CoT link names the incident to open', () => {
+  assert.equal(incidentFromHash('#incident=i-17'), 'i-17');
+  assert.equal(incidentFromHash('#token=abc&incident=i-3'), 'i-3');
+  assert.equal(incidentFromHash('#incident=i-3&token=abc'), 'i-3');
+  assert.equal(incidentFromHash('#incident=x'), null);
+  assert.equal(incidentFromHash(''), null);
 });
