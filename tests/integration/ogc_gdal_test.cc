@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "integration/process.h"
 
@@ -125,6 +126,28 @@ TEST_F(OgcGdalTest, GdalListsTheCollectionsAndReadsWhatTheTokenMaySee) {
   ASSERT_EQ(copy.code, 0) << copy.err;
   const RunResult opened = run_shell("ogrinfo -ro -so '" + gpkg + "' incidents", dir_);
   EXPECT_NE(opened.out.find("Feature Count: 15"), std::string::npos) << opened.out;
+
+  // The layers as GDAL read them, drawn by GDAL alone for docs/ogc.md: the zones by kind, the
+  // lines, and each incident as a dot (out/ogc/layers.png).
+  const std::string layers_gpkg = (dir_ / "layers.gpkg").string(), tif = (dir_ / "layers.tif").string();
+  ASSERT_EQ(run_shell("ogr2ogr -f GPKG '" + layers_gpkg + "' " + url + " zones lines", dir_).code, 0);
+  const auto burn = [&](const std::string& rgb, const std::string& source) {
+    std::istringstream in(rgb);
+    std::string r, g, b;
+    in >> r >> g >> b;
+    return run_shell("gdal_rasterize -q -b 1 -b 2 -b 3 -burn " + r + " -burn " + g + " -burn " + b + " " + source + " '" + tif + "'", dir_).code;
+  };
+  ASSERT_EQ(run_shell("gdal_rasterize -q -ot Byte -ts 1100 640 -te 22 44.2 40.4 52.5 -init 255 -burn 225 -burn 225 -burn 225 -l zones '" +
+                          layers_gpkg + "' '" + tif + "'", dir_).code, 0);
+  for (const auto& [kind, rgb] : {std::pair{"dmz", "242 193 78"}, std::pair{"russian", "200 85 61"},
+                                  std::pair{"ukraine", "120 160 220"}, std::pair{"allied", "121 180 115"}})
+    EXPECT_EQ(burn(rgb, "-where \"kind = '" + std::string(kind) + "'\" -l zones '" + layers_gpkg + "'"), 0) << kind;
+  EXPECT_EQ(burn("40 40 40", "-at -l lines '" + layers_gpkg + "'"), 0);
+  EXPECT_EQ(burn("0 0 0", "-dialect SQLite -sql \"SELECT ST_Buffer(geom, 0.07) FROM incidents\" '" + gpkg + "'"), 0);
+  const fs::path png = root() / "out" / "ogc" / "layers.png";
+  fs::create_directories(png.parent_path());
+  ASSERT_EQ(run_shell("gdal_translate -q -of PNG '" + tif + "' '" + png.string() + "'", dir_).code, 0);
+  EXPECT_GT(fs::file_size(png), 10'000u);
 }
 
 }  // namespace
