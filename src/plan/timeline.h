@@ -21,7 +21,7 @@ struct TimelineOptions {
   double sliver_km2 = 0.5;
 };
 
-struct SettlementChange {
+struct SettlementMove {  // not compare.h's SettlementChange: one name, one type
   std::string name;
   long population = 0;
   geo::LonLat pos;
@@ -35,7 +35,7 @@ struct TimelineStep {
   double dropped_km2 = 0;               // the slivers' area, both ways
   int taken_pieces = 0, returned_pieces = 0, dropped_pieces = 0;
   geo::Geom taken, returned;            // MultiPolygons, empty on the first date
-  std::vector<SettlementChange> settlements;  // changes since the date before
+  std::vector<SettlementMove> settlements;  // changes since the date before
   double line_km = -1;                  // the plan's line of contact on the date; -1 without a plan
 };
 
