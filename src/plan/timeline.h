@@ -21,7 +21,8 @@ struct TimelineOptions {
   double sliver_km2 = 0.5;
 };
 
-struct SettlementMove {  // not compare.h's SettlementChange: one name, one type
+// A settlement that changed hands between two dates of the series.
+struct SettlementMove {
   std::string name;
   long population = 0;
   geo::LonLat pos;
