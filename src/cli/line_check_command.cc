@@ -12,6 +12,7 @@
 #include "compiled/compiled_plan.h"
 #include "plan/line_check.h"
 #include "plan/series.h"
+#include "report/daily_format.h"
 #include "store/store.h"
 
 namespace truceline::cli {
@@ -21,12 +22,6 @@ struct LineCheckArgs {
   std::string plan_path, layer, db, date, out_dir;
   double sliver_km2 = 0.5;
 };
-
-std::string fixed(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
 
 nlohmann::json advance_json(const plan::Advance& a, const std::string& date, const std::string& layer) {
   return {{"date", date}, {"layer", layer}, {"side", a.side}, {"area_km2", std::round(a.area_km2 * 100) / 100},
@@ -88,8 +83,8 @@ int line_check_command(const LineCheckArgs& a) {
     std::string zones;
     for (const auto& z : adv.zones) zones += (zones.empty() ? "" : ",") + z;
     char line[256];
-    std::snprintf(line, sizeof line, "%-16s %7s %10s  %-25s %-12s %s\n", adv.side.c_str(), fixed(adv.area_km2, 1).c_str(),
-                  fixed(adv.depth_km, 1).c_str(), zones.c_str(), adv.responsible.c_str(), adv.into_dmz ? "into the DMZ" : "");
+    std::snprintf(line, sizeof line, "%-16s %7s %10s  %-25s %-12s %s\n", adv.side.c_str(), report::daily_format::fixed(adv.area_km2, 1).c_str(),
+                  report::daily_format::fixed(adv.depth_km, 1).c_str(), zones.c_str(), adv.responsible.c_str(), adv.into_dmz ? "into the DMZ" : "");
     std::cout << line;
     features.push_back({{"type", "Feature"}, {"properties", advance_json(adv, date, a.layer)}, {"geometry", io::geometry_to_json(adv.area, 6)}});
   }

@@ -6,16 +6,14 @@
 
 #include "io/csv.h"
 #include "io/geojson.h"
+#include "report/daily_format.h"
 #include "report/svg_map.h"
 
 namespace truceline::report {
 namespace {
 
-std::string num(double v, int decimals) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+// The report's fixed-decimal formatting (daily_format.h), under a short name for the SVG's many numbers.
+std::string num(double v, int decimals) { return daily_format::fixed(v, decimals); }
 
 long population(const plan::TimelineStep& s, bool taken) {
   long n = 0;
